@@ -1,0 +1,1 @@
+"""hgap: hermeneutical gaps between patient language, clinical concepts and EHR categories."""

@@ -1,0 +1,1 @@
+"""The clinical/EHR model: OWL schema, vocabularies, readers and the graph build."""

@@ -1,0 +1,1 @@
+"""The Flask app: search UI, JSON API and SPARQL endpoint."""
