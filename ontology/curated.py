@@ -120,3 +120,25 @@ def curated_sources(directory: Path) -> list[Source]:
         Source("HGAPS:crosswalk", "hgap HPO → ICD-10-CM crosswalk", "0.1.0", OUR_LICENSE, str(directory / CROSSWALK_FILE)),
         Source("HGAPS:ros", "hgap review-of-systems template sections", "0.1.0", OUR_LICENSE, str(directory / SECTIONS_FILE)),
     ]
+
+
+CATEGORY_COLUMNS = ("category_id", "label", "kind", "parent", "inclusion_terms")
+
+
+def read_categories(path: Path) -> list[Category]:
+    """EHR categories from a TSV (the test fixture uses it in place of the bundled ICD-10-CM)."""
+    categories: list[Category] = []
+    for lineno, row in read_rows(path, CATEGORY_COLUMNS):
+        where = f"{path}, line {lineno}"
+        _check_curie(row["category_id"], where, "category_id")
+        try:
+            categories.append(
+                Category(
+                    row["category_id"], row["label"], row["kind"],  # type: ignore[arg-type]
+                    parent=row["parent"] or None,
+                    inclusion_terms=tuple(t for t in row["inclusion_terms"].split("|") if t),
+                )
+            )
+        except ValueError as error:
+            raise DataError(f"{where}: {error}") from None
+    return categories

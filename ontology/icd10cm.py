@@ -24,22 +24,33 @@ def read_icd10cm() -> tuple[Source, list[Category]]:
 
     version = getattr(cm, "__version__", "") or _package_version()
     categories: list[Category] = []
+    seen: set[str] = set()
     for code in cm.get_all_codes(True):
+        item_id, parent_id = category_id(code), None
         if cm.is_chapter(code):
             kind = CategoryKind.CHAPTER
-        elif cm.is_block(code):
+        elif cm.is_block(code) and (code not in seen or not cm.is_category(code)):
             kind = CategoryKind.BLOCK
+            if cm.is_category(code):
+                # A block of one category shares its code (B10 is both): the block gets the range form B10-B10.
+                item_id = category_id(f"{code}-{code}")
+                parent_id = category_id(cm.get_ancestors(code)[-1])
         elif cm.is_category(code):
             kind = CategoryKind.CATEGORY
+            if cm.is_block(code):
+                parent_id = category_id(f"{code}-{code}")
         else:
             kind = CategoryKind.CODE
-        parent = cm.get_parent(code)
+        seen.add(code)
+        if parent_id is None:
+            parent = cm.get_parent(code)
+            parent_id = category_id(parent) if parent else None
         categories.append(
             Category(
-                id=category_id(code),
+                id=item_id,
                 label=cm.get_description(code),
                 kind=kind,
-                parent=category_id(parent) if parent else None,
+                parent=parent_id,
                 inclusion_terms=tuple(cm.get_inclusion_term(code)),
                 source="HGAPS:icd10cm",
             )

@@ -191,3 +191,25 @@ class Knowledge:
             "expressions": len(self.expressions),
             "mappings": len(self.mappings),
         }
+
+
+def concept_categories(knowledge: Knowledge) -> dict[str, list[Mapping]]:
+    """For each concept, its mappings to EHR categories (curated, lexical, chained and structural)."""
+    index: dict[str, list[Mapping]] = {}
+    for mapping in knowledge.category_mappings():
+        index.setdefault(mapping.subject_id, []).append(mapping)
+    return index
+
+
+def reached_categories(knowledge: Knowledge) -> dict[str, set[str]]:
+    """For each expression, the categories it reaches through a concept (a two-hop join; chaining is
+    already materialised in the concept's mappings)."""
+    by_concept = concept_categories(knowledge)
+    reached: dict[str, set[str]] = {e: set() for e in knowledge.expressions}
+    for mapping in knowledge.expression_mappings():
+        if mapping.review_status is ReviewStatus.REJECTED:
+            continue
+        reached[mapping.subject_id].update(
+            m.object_id for m in by_concept.get(mapping.object_id, ()) if m.review_status is not ReviewStatus.REJECTED
+        )
+    return reached

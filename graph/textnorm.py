@@ -1,0 +1,162 @@
+"""Normalising patient phrases and concept names so that different spellings of one phrasing meet.
+
+One pipeline for both sides (the phrase asked about and every label, synonym and expression indexed):
+Unicode folding and case, punctuation, British → American spelling, a light English stemmer for plurals
+and other inflections, and, for :func:`key`, word order and filler words. Because both sides go through
+the same steps, a rule only has to be consistent, not linguistically perfect.
+
+>>> normalize("Anaemia, chronic!")
+'anemia chronic'
+>>> key("Pains in the LEGS") == key("leg pain")
+True
+>>> key("oesophagus burning") == key("burning esophagus")
+True
+>>> [stem(w) for w in ("headaches", "aching", "ache", "tiredness", "swelling", "calves", "dizziness")]
+['headach', 'ach', 'ach', 'tir', 'swel', 'calf', 'dizz']
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["normalize", "stem", "tokens", "content_tokens", "key", "char_text", "STOPWORDS"]
+
+# Filler words of patient phrases: they do not change which concept is meant ("pain in my legs").
+STOPWORDS = frozenset(
+    """a an the my mine me i im ive id am is are was were be been being have has had having do does did of in
+    on at to into onto for from with by and or as so very really bit little some any all this that these
+    those it its it's which who when while then there here up down out over about like just too also
+    feel feeling felt get getting got after before during since your you he she his her they them their
+    our we us""".split()
+)
+
+# Whole-word British → American spellings that the rules below do not reach.
+_WORDS = {
+    "colour": "color", "tumour": "tumor", "tumours": "tumors", "behaviour": "behavior", "odour": "odor",
+    "humour": "humor", "labour": "labor", "favour": "favor", "vapour": "vapor", "rumour": "rumor",
+    "centre": "center", "fibre": "fiber", "litre": "liter", "metre": "meter", "theatre": "theater",
+    "grey": "gray", "mould": "mold", "sulphur": "sulfur", "aluminium": "aluminum", "programme": "program",
+    "ageing": "aging", "judgement": "judgment", "plough": "plow", "tonne": "ton", "mum": "mom",
+    "stomache": "stomach", "diarrhoea": "diarrhea", "diarhea": "diarrhea", "diarrea": "diarrhea",
+    "oedema": "edema", "foetus": "fetus", "faeces": "feces", "faecal": "fecal", "coeliac": "celiac",
+    "manoeuvre": "maneuver", "ok": "okay", "tummy": "stomach", "feet": "foot", "teeth": "tooth",
+    "calves": "calf", "knives": "knife", "halves": "half", "women": "woman", "men": "man", "children": "child",
+    "mice": "mouse", "lice": "louse", "geese": "goose", "leaves": "leaf", "lives": "life", "wives": "wife",
+    "thighs": "thigh", "ribs": "rib", "swollen": "swell", "sore": "sore",
+}
+
+# Substring rules for the Greek- and Latin-derived medical spellings (anaemia, haem-, paed-, oesophagus,
+# dyspnoea, paraesthesia) and -ise/-yse verbs.
+_RULES = (
+    (re.compile(r"\boe"), "e"),  # oesophagus, oedema, oestrogen
+    (re.compile(r"oea"), "ea"),  # dyspnoea, diarrhoea, gonorrhoea
+    (re.compile(r"(?<=[bcdfghklmnprstvz])ae(?=[a-z])"), "e"),  # anaemia, haem-, paed-, leukaemia, aesthesia
+    (re.compile(r"\bae(?=[s]th)"), "e"),  # aesthetic
+    (re.compile(r"(?<=[a-z]{2})([iy])s(e|ed|es|ing|ation|ations)\b"), r"\1z\2"),  # paralyse, realise
+)
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_APOSTROPHE = re.compile(r"['\u2019\u2018`]")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _APOSTROPHE.sub("", text).replace("&", " and ")
+    return _NON_WORD.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def _spell(word: str) -> str:
+    if word in _WORDS:
+        return _WORDS[word]
+    if len(word) < 4 or word.isdigit():
+        return word
+    for pattern, replacement in _RULES:
+        word = pattern.sub(replacement, word)
+    if word.endswith("our") and word[:-3] + "or" in _OUR:
+        word = word[:-3] + "or"
+    return word
+
+
+_OUR = frozenset({"color", "tumor", "behavior", "odor", "humor", "labor", "favor", "vapor", "rumor", "flavor"})
+
+
+def normalize(text: str) -> str:
+    """Case, accents, punctuation and British spelling folded; word order and inflections kept.
+
+    >>> normalize("  Paediatric  HAEMORRHAGE (severe) ")
+    'pediatric hemorrhage severe'
+    """
+    return " ".join(_spell(w) for w in _fold(text).split())
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light English stemmer: plurals, -ing/-ed, -ness, -y, final -e (consistent, not linguistic).
+
+    >>> stem("bruised"), stem("bruising"), stem("bruises"), stem("itchy"), stem("itching")
+    ('bruis', 'bruis', 'bruis', 'itch', 'itch')
+    """
+    w = _WORDS.get(word, word)
+    if len(w) <= 3 or w.isdigit():
+        return w
+    if w.endswith("iness") and len(w) > 6:
+        w = w[:-5] + "y"
+    elif w.endswith("ness") and len(w) > 6:
+        w = w[:-4]
+    if w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("ches", "shes", "xes", "zes")) and len(w) > 5:
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is", "ous")) and len(w) > 3:
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("eed"):
+            base = w[: -len(suffix)]
+            if any(c in _VOWELS for c in base):
+                w = base
+                if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "ls":
+                    w = w[:-1]
+                break
+    if w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith("y") and len(w) > 3 and w[-2] not in _VOWELS:
+        w = w[:-1]
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] in "ls":
+        w = w[:-1]
+    return w
+
+
+def tokens(text: str) -> list[str]:
+    """The stems of a phrase, in order (filler words kept)."""
+    return [stem(w) for w in normalize(text).split()]
+
+
+def content_tokens(text: str) -> list[str]:
+    """The stems of a phrase without filler words (all stems if only filler words remain)."""
+    words = normalize(text).split()
+    kept = [stem(w) for w in words if w not in STOPWORDS]
+    return kept or [stem(w) for w in words]
+
+
+def key(text: str) -> str:
+    """An order-free key: two phrasings with the same key are the same expression.
+
+    >>> key("Tingling, hands") == key("hand tingling")
+    True
+    """
+    return " ".join(sorted(set(content_tokens(text))))
+
+
+def char_text(text: str) -> str:
+    """The text that character n-grams are taken from: the content stems in their order."""
+    return " ".join(content_tokens(text))
