@@ -66,7 +66,7 @@ def read_expressions(path: Path) -> list[Expression]:
     return expressions
 
 
-def read_mappings(path: Path) -> list[Mapping]:
+def read_mappings(path: Path, source: str = "") -> list[Mapping]:
     """The mappings of an SSSOM TSV file (its ``#`` YAML metadata lines are skipped)."""
     mappings: list[Mapping] = []
     for lineno, row in read_rows(path, MAPPING_COLUMNS[:6]):
@@ -88,6 +88,7 @@ def read_mappings(path: Path) -> list[Mapping]:
                     subject_label=row.get("subject_label", ""),
                     object_label=row.get("object_label", ""),
                     comment=row.get("comment", ""),
+                    source=source,
                 )
             )
         except ValueError as error:

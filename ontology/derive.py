@@ -23,6 +23,7 @@ from .model import Category, Concept, Mapping
 from .vocab import CategoryKind, Justification, MappingPredicate, ReviewStatus, SynonymScope
 
 AUTHOR = "HGAPU:hgap-build"
+SOURCE = "HGAPS:derived"
 CHAIN_DECAY = 0.8
 _QUALIFIERS = re.compile(r"\b(nos|unspecified|not elsewhere classified|nec)\b")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -58,7 +59,7 @@ def lexical_mappings(concepts: Iterable[Concept], categories: Iterable[Category]
         for category_id, (confidence, how) in sorted(best.items()):
             yield Mapping(
                 concept.id, MappingPredicate.EXACT if confidence >= 0.9 else MappingPredicate.CLOSE, category_id,
-                Justification.LEXICAL, round(confidence, 3), author_id=AUTHOR, mapping_date=date,
+                Justification.LEXICAL, round(confidence, 3), author_id=AUTHOR, source=SOURCE, mapping_date=date,
                 review_status=ReviewStatus.PROPOSED, subject_label=concept.label, comment=how,
             )
 
@@ -86,7 +87,7 @@ def chained_mappings(
                 for m in best.values():
                     yield Mapping(
                         concept.id, MappingPredicate.BROAD, m.object_id, Justification.CHAINING,
-                        round(m.confidence * CHAIN_DECAY**distance, 3), author_id=AUTHOR, mapping_date=date,
+                        round(m.confidence * CHAIN_DECAY**distance, 3), author_id=AUTHOR, source=SOURCE, mapping_date=date,
                         review_status=ReviewStatus.PROPOSED, subject_label=concept.label,
                         object_label=m.object_label, comment=f"via {m.subject_id} ({distance} level(s) up)",
                     )
@@ -116,7 +117,7 @@ def section_mappings(
             node = stack.pop()
             yield Mapping(
                 node, MappingPredicate.BROAD, section_id, Justification.STRUCTURAL, 0.9,
-                author_id=AUTHOR, mapping_date=date, review_status=ReviewStatus.PROPOSED,
+                author_id=AUTHOR, source=SOURCE, mapping_date=date, review_status=ReviewStatus.PROPOSED,
                 subject_label=concepts[node].label, object_label=sections[section_id].label,
                 comment=f"below HPO branch {', '.join(roots)}",
             )

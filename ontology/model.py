@@ -123,6 +123,7 @@ class Mapping:
     subject_label: str = ""
     object_label: str = ""
     comment: str = ""
+    source: str = ""  # the hgap source record (HGAPS:...) it was read or derived from; not an SSSOM column
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "predicate_id", MappingPredicate.parse(self.predicate_id, "predicate_id"))

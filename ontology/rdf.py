@@ -131,6 +131,8 @@ def mapping_triples(mapping: Mapping, direct: str) -> Iterator[str]:
         yield t(s, f"<{DCT}created>", typed(mapping.mapping_date, "date"))
     if mapping.comment:
         yield t(s, f"<{RDFS}comment>", lit(mapping.comment))
+    if mapping.source:
+        yield t(s, f"<{PROV}wasDerivedFrom>", iri(mapping.source))
     yield t(subject, f"<{HGAP}{direct}>", obj)
     yield t(subject, iri(mapping.predicate_id.value), obj)
 

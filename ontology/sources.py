@@ -80,8 +80,8 @@ def assemble(sources: Sources, progress=lambda message: None) -> Knowledge:  # t
     sections, branches = curated.read_sections(directory / curated.SECTIONS_FILE)
     knowledge.categories.update((s.id, s) for s in sections)
     knowledge.expressions = {e.id: e for e in curated.read_expressions(directory / curated.EXPRESSIONS_FILE)}
-    expression_mappings = curated.read_mappings(directory / curated.EXPRESSION_MAPPINGS_FILE)
-    crosswalk = curated.read_mappings(directory / curated.CROSSWALK_FILE)
+    expression_mappings = curated.read_mappings(directory / curated.EXPRESSION_MAPPINGS_FILE, "HGAPS:expression-mappings")
+    crosswalk = curated.read_mappings(directory / curated.CROSSWALK_FILE, "HGAPS:crosswalk")
     knowledge.sources += curated.curated_sources(directory)
     _check_ends(expression_mappings, knowledge, directory / curated.EXPRESSION_MAPPINGS_FILE, expressions=True)
     _check_ends(crosswalk, knowledge, directory / curated.CROSSWALK_FILE, expressions=False)

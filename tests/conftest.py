@@ -1,0 +1,39 @@
+"""Shared fixtures: the hand-made fixture graph, built once per session into a temporary home."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fixture_ids import FIXTURE_DIR  # noqa: E402
+
+from hgap.ontology.build import LoadedGraph, build, load  # noqa: E402
+from hgap.ontology.model import Knowledge  # noqa: E402
+from hgap.ontology.sources import Sources, assemble  # noqa: E402
+
+SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def fixture_sources() -> Sources:
+    return Sources.fixture(FIXTURE_DIR)
+
+
+@pytest.fixture(scope="session")
+def fixture_knowledge(fixture_sources: Sources) -> Knowledge:
+    return assemble(fixture_sources)
+
+
+@pytest.fixture(scope="session")
+def fixture_home(tmp_path_factory: pytest.TempPathFactory, fixture_sources: Sources) -> Path:
+    home = tmp_path_factory.mktemp("hgap-home")
+    build(fixture_sources, home=home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def fixture_graph(fixture_home: Path) -> LoadedGraph:
+    return load(fixture_home)
