@@ -1,0 +1,33 @@
+# hgap: `make run` sets everything up, builds the graph from the real vocabularies and serves it;
+# `make test` runs the tests. Both create the virtualenv .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run build test test-fast bench clean
+
+$(BIN)/hgap: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	@touch $(BIN)/hgap
+
+build: $(BIN)/hgap
+	$(BIN)/hgap build
+
+run: build
+	$(BIN)/hgap serve --host $(HOST) --port $(PORT)
+
+test: $(BIN)/hgap
+	$(BIN)/python -m pytest -q
+
+test-fast: $(BIN)/hgap
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+bench: build
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info

