@@ -55,3 +55,13 @@ def test_common_symptoms_have_a_category(real_graph: LoadedGraph) -> None:
     for mapping in real_graph.knowledge.category_mappings():
         by_concept.setdefault(mapping.subject_id, set()).add(mapping.object_id)
     assert "ICD10CM:R30.0" in by_concept["HP:0100518"]  # dysuria
+
+
+@pytest.mark.skipif(__import__("shutil").which("java") is None, reason="HermiT needs Java")
+def test_sample_of_the_real_graph_is_consistent_under_hermit(real_graph: LoadedGraph) -> None:
+    from hgap.ontology.reasoning import check_knowledge, sample_knowledge
+
+    sample = sample_knowledge(real_graph.knowledge, concepts=400)
+    assert len(sample.concepts) > 400 and len(sample.mappings) > 500
+    report = check_knowledge(sample)
+    assert report.consistent and not report.unsatisfiable_classes, report.message
