@@ -104,24 +104,32 @@ def chained_mappings(
 def section_mappings(
     concepts: dict[str, Concept], branches: dict[str, tuple[str, ...]], sections: dict[str, Category], date: str = ""
 ) -> Iterator[Mapping]:
-    """Each concept under an HPO branch that a template section documents, placed in that section."""
+    """Each concept under an HPO branch that a template section documents, placed in that section.
+
+    Sections may overlap (psychiatric branches sit below the nervous system): a concept goes to the section(s)
+    whose branch root is nearest above it, as a clinician would document it in the most specific section.
+    """
     children: dict[str, list[str]] = defaultdict(list)
     for concept in concepts.values():
         for parent in concept.parents:
             children[parent].append(concept.id)
-    for section_id, roots in sorted(branches.items()):
-        seen: set[str] = set()
-        stack = [r for r in roots if r in concepts]
-        seen.update(stack)
-        while stack:
-            node = stack.pop()
+    distance: dict[str, dict[str, int]] = defaultdict(dict)  # concept -> section -> levels below the branch root
+    for section_id, roots in branches.items():
+        frontier = [r for r in roots if r in concepts]
+        depth = 0
+        seen = set(frontier)
+        while frontier:
+            for node in frontier:
+                distance[node][section_id] = depth
+            frontier = [c for node in frontier for c in children.get(node, ()) if c not in seen and not seen.add(c)]  # type: ignore[func-returns-value]
+            depth += 1
+    for concept_id in sorted(distance):
+        by_section = distance[concept_id]
+        nearest = min(by_section.values())
+        for section_id in sorted(s for s, d in by_section.items() if d == nearest):
             yield Mapping(
-                node, MappingPredicate.BROAD, section_id, Justification.STRUCTURAL, 0.9,
+                concept_id, MappingPredicate.BROAD, section_id, Justification.STRUCTURAL, 0.9,
                 author_id=AUTHOR, source=SOURCE, mapping_date=date, review_status=ReviewStatus.PROPOSED,
-                subject_label=concepts[node].label, object_label=sections[section_id].label,
-                comment=f"below HPO branch {', '.join(roots)}",
+                subject_label=concepts[concept_id].label, object_label=sections[section_id].label,
+                comment=f"{nearest} level(s) below HPO branch {', '.join(branches[section_id])}",
             )
-            for child in children.get(node, ()):
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
