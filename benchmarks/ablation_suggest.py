@@ -1,0 +1,117 @@
+"""What each kind of evidence adds to ``hgap suggest``: acc@1, acc@5 and gap F1 with it turned off in turn.
+
+Runs in-process the same protocol as ``../shared/eval/evaluate.py`` (closed set on the validation split,
+and the open set with 20% of the evaluated concepts removed, seed 13) on the AskAPatient fold-0 data.
+
+    python benchmarks/ablation_suggest.py [--data DIR] [--only all,-char,...] [--no-cache]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from pathlib import Path
+
+from hgap.graph.suggest import FEATURES, Lexicon, Suggester
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "eval"
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def evaluate(data: Path, features: frozenset[str], open_set: float = 0.0, seed: int = 13, split: str = "validation",
+             lexicon: Lexicon | None = None, cache: bool = True, embedder: object | None = None) -> dict[str, float]:
+    rows = read_tsv(data / "askapatient_fold0_dev.tsv")
+    concepts = {r["concept_id"]: r["concept_label"] for r in read_tsv(data / "askapatient_concepts.tsv")}
+    train = [r for r in rows if r["split"] == "train"]
+    evaluated = [r for r in rows if r["split"] == split]
+    removed: set[str] = set()
+    if open_set > 0:
+        used = sorted({r["concept_id"] for r in evaluated})
+        removed = set(random.Random(seed).sample(used, round(len(used) * open_set)))
+    vocab = [(c, l) for c, l in concepts.items() if c not in removed]
+    known = [(r["phrase"], r["concept_id"]) for r in train if r["concept_id"] not in removed]
+    t0 = time.perf_counter()
+    s = Suggester.from_tables(vocab, known, lexicon, features=features, cache=cache, embedder=embedder)
+    build = time.perf_counter() - t0
+    phrases = sorted({r["phrase"] for r in evaluated})
+    t0 = time.perf_counter()
+    out = {r.phrase: r for r in s.suggest_many(phrases, top=5)}
+    rate = len(phrases) / (time.perf_counter() - t0)
+    hit1 = hit5 = closed = tp = fp = fn = 0
+    for r in evaluated:
+        res = out[r["phrase"]]
+        order = [c.concept_id for c in res.candidates]
+        gap = res.status.value == "gap"
+        if r["concept_id"] in removed:
+            tp += gap
+            fn += not gap
+            continue
+        fp += gap
+        closed += 1
+        hit1 += order[:1] == [r["concept_id"]]
+        hit5 += r["concept_id"] in order[:5]
+    result = {"acc@1": hit1 / closed, "acc@5": hit5 / closed, "build_s": build, "phrases/s": rate}
+    if removed:
+        p = tp / (tp + fp) if tp + fp else 0.0
+        rc = tp / (tp + fn) if tp + fn else 0.0
+        result.update(gap_p=p, gap_r=rc, gap_f1=2 * p * rc / (p + rc) if p + rc else 0.0)
+    result.update({f"fit_{k}": v for k, v in s.fit_report.items()})
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--only", help="comma-separated variants: all, -<feature>, nolexicon")
+    ap.add_argument("--no-cache", action="store_true", help="refit instead of reusing cached fits")
+    ap.add_argument("--seeds", default="13", help="open-set seeds, comma-separated")
+    ap.add_argument("--embeddings", action="store_true", help="add a variant with MiniLM embeddings")
+    args = ap.parse_args()
+    if not (args.data / "askapatient_fold0_dev.tsv").exists():
+        print(f"no evaluation data under {args.data}", file=sys.stderr)
+        return 2
+    lexicon = Lexicon.builtin()
+    variants = ["all", "nolexicon"] + [f"-{f}" for f in sorted(FEATURES) if f != "embedding"]
+    if args.only:
+        variants = args.only.split(",")
+    embedder = None
+    if args.embeddings:
+        from hgap.graph.suggest import load_embedder
+
+        embedder = load_embedder()
+        variants.append("embedding")
+    seeds = [int(x) for x in args.seeds.split(",")]
+    print(f"{'variant':<22} {'acc@1':>6} {'acc@5':>6} {'gapF1':>6} {'gapP':>6} {'gapR':>6} {'cvF1':>6} {'build_s':>7}")
+    for v in variants:
+        feats = set(FEATURES)
+        lex = lexicon
+        emb = None
+        if v == "nolexicon":
+            lex = None
+        elif v == "embedding":
+            emb = embedder
+        elif v.startswith("-"):
+            feats.discard(v[1:])
+        closed = evaluate(args.data, frozenset(feats), 0.0, lexicon=lex, cache=not args.no_cache, embedder=emb)
+        f1s, ps, rs, cv = [], [], [], []
+        for seed in seeds:
+            opened = evaluate(args.data, frozenset(feats), 0.2, seed=seed, lexicon=lex, cache=not args.no_cache, embedder=emb)
+            f1s.append(opened["gap_f1"])
+            ps.append(opened["gap_p"])
+            rs.append(opened["gap_r"])
+            cv.append(opened.get("fit_cv_gap_f1", float("nan")))
+        mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
+        print(f"{v:<22} {closed['acc@1']:6.3f} {closed['acc@5']:6.3f} {mean(f1s):6.3f} {mean(ps):6.3f} {mean(rs):6.3f} "
+              f"{mean(cv):6.3f} {closed['build_s']:7.2f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Speed of phrase suggestion: build time, batch phrases/s, single-phrase p50/p99 latency.
+
+On the AskAPatient tables (from ../shared/eval, if present: the product does not need them) and on the
+built-in HPO lexicon (``Suggester.from_knowledge``).
+
+    python benchmarks/bench_suggest.py [--repeat 5]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def measure(name: str, build, phrases: list[str], repeat: int) -> None:  # type: ignore[no-untyped-def]
+    builds, rates, p50s, p99s = [], [], [], []
+    s = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        s = build()
+        builds.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        s.suggest_many(phrases)
+        rates.append(len(phrases) / (time.perf_counter() - t0))
+        lat = []
+        for p in phrases[:300]:
+            t0 = time.perf_counter()
+            s.suggest(p)
+            lat.append((time.perf_counter() - t0) * 1000)
+        lat.sort()
+        p50s.append(lat[len(lat) // 2])
+        p99s.append(lat[min(len(lat) - 1, int(len(lat) * 0.99))])
+    med = statistics.median
+    print(f"{name}: concepts={len(s.ids)} documents={len(s.doc_text)} build_s={med(builds):.2f} "
+          f"batch_phrases/s={med(rates):.0f} single_p50_ms={med(p50s):.2f} single_p99_ms={med(p99s):.2f} "
+          f"(median of {repeat} runs, {len(phrases)} phrases)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    from hgap.graph.suggest import Lexicon, Suggester, builtin_knowledge
+
+    print(f"import: {time.perf_counter() - t0:.3f} s")
+    t0 = time.perf_counter()
+    lexicon = Lexicon.builtin()
+    print(f"built-in lexicon (cached): {time.perf_counter() - t0:.2f} s")
+    if (DATA / "askapatient_fold0_dev.tsv").exists():
+        rows = read_tsv(DATA / "askapatient_fold0_dev.tsv")
+        concepts = [(r["concept_id"], r["concept_label"]) for r in read_tsv(DATA / "askapatient_concepts.tsv")]
+        known = [(r["phrase"], r["concept_id"]) for r in rows if r["split"] == "train"]
+        phrases = sorted({r["phrase"] for r in rows if r["split"] == "validation"})
+        t0 = time.perf_counter()
+        Suggester.from_tables(concepts, known, lexicon, cache=False)
+        print(f"askapatient: first build with fitting (no cache): {time.perf_counter() - t0:.2f} s")
+        measure("askapatient (fit cached)", lambda: Suggester.from_tables(concepts, known, lexicon), phrases, args.repeat)
+    else:
+        phrases = ["pins and needles", "headache", "tummy ache", "swollen ankles", "can't sleep"] * 60
+        print(f"(no AskAPatient data under {DATA}: skipped)")
+    t0 = time.perf_counter()
+    knowledge = builtin_knowledge()
+    print(f"built-in knowledge (read_hpo): {time.perf_counter() - t0:.2f} s")
+    measure("built-in HPO", lambda: Suggester.from_knowledge(knowledge), phrases, max(1, args.repeat // 2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Phrase suggestion: normalisation, typos, status, hierarchy, lexicon alignment, the CLI contract."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hgap.graph import textnorm
+from hgap.graph.suggest import Lexicon, Suggester
+from hgap.ontology.model import Concept, Knowledge, Synonym
+
+CONCEPTS = [
+    ("C1", "Headache"), ("C2", "Anaemia"), ("C3", "Oesophagitis"), ("C4", "Leg pain"), ("C5", "Paraesthesia"),
+    ("C6", "Nausea"), ("C7", "Back pain"), ("C8", "Itching"),
+]
+KNOWN = [("my head is pounding", "C1"), ("sore legs", "C4"), ("feel sick", "C6"), ("aching back", "C7")]
+SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@pytest.fixture(scope="module")
+def s() -> Suggester:
+    return Suggester.from_tables(CONCEPTS, KNOWN)
+
+
+def top(s: Suggester, phrase: str) -> str:
+    return s.suggest(phrase).candidates[0].concept_id
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("HEADACHE!", "headache"), ("pain, leg", "leg pain"), ("legs pains", "leg pain"), ("anaemia", "anemia"),
+     ("oesophagus", "esophagus"), ("paralysed", "paralyzed"), ("pain in my legs", "leg pain")],
+)
+def test_normalisation_keys(a: str, b: str) -> None:
+    assert textnorm.key(a) == textnorm.key(b)
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [("HEADACHE", "C1"), ("headaches", "C1"), ("pain in the legs", "C4"), ("legs, sore", "C4"),
+     ("anemia", "C2"), ("esophagitis", "C3"), ("paresthesia", "C5"), ("headahce", "C1"), ("back aching", "C7")],
+)
+def test_ranking_normalises(s: Suggester, phrase: str, expected: str) -> None:
+    assert top(s, phrase) == expected
+
+
+def test_known_status(s: Suggester) -> None:
+    r = s.suggest("Sore legs")
+    assert r.status.value == "known" and r.candidates[0].concept_id == "C4"
+    assert s.suggest("anemia").status.value == "known"  # a label, after normalisation
+    assert r.candidates[0].evidence[0].kind == "known_expression"
+
+
+def test_nonsense_is_gap(s: Suggester) -> None:
+    r = s.suggest("xqzv blorft")
+    assert r.status.value == "gap"
+    assert all(0.0 <= c.score <= 1.0 for c in r.candidates)
+
+
+def test_scores_in_unit_interval_and_sorted(s: Suggester) -> None:
+    for r in s.suggest_many(["head pounding", "sick to my stomach", "itchy"], top=5):
+        scores = [c.score for c in r.candidates]
+        assert scores == sorted(scores, reverse=True) and all(0 <= x <= 1 for x in scores)
+
+
+def test_hierarchy_child_suggests_parent() -> None:
+    s = Suggester.from_tables([("P", "Abnormality of the skin"), ("K", "Pruritus")], [("itchy skin", "K")],
+                              parents={"K": ["P"]})
+    r = s.suggest("itchy skin")
+    ids = [c.concept_id for c in r.candidates]
+    assert ids[0] == "K" and "P" in ids
+    parent = r.candidates[ids.index("P")]
+    assert any(e.kind == "parent_of_match" for e in parent.evidence)
+    without = Suggester.from_tables([("P", "Abnormality of the skin"), ("K", "Pruritus")], [("itchy skin", "K")],
+                                    parents={"K": ["P"]}, features={"char", "word", "label", "known_expression"})
+    assert all(e.kind != "parent_of_match" for c in without.suggest("itchy skin").candidates for e in c.evidence)
+
+
+def test_layperson_alignment() -> None:
+    hpo = Knowledge(concepts={"HP:0003401": Concept("HP:0003401", "Paresthesia",
+                                                    synonyms=(Synonym("Pins and needles", "EXACT", "layperson"),))})
+    given = [("X1", "Paraesthesia"), ("X2", "Headache")]
+    with_lex = Suggester.from_tables(given, [], hpo)
+    r = with_lex.suggest("pins and needles")
+    assert r.candidates[0].concept_id == "X1"
+    assert r.candidates[0].evidence[0].kind == "layperson_synonym"
+    assert r.status.value != "known"  # a carried-over phrasing is a bridge, not a mapped expression
+
+
+def test_from_knowledge_uses_expressions_and_synonyms() -> None:
+    from hgap.ontology.model import Expression, Mapping
+
+    k = Knowledge(
+        concepts={"HP:1": Concept("HP:1", "Pruritus", synonyms=(Synonym("Itchy skin", "EXACT", "layperson"),)),
+                  "HP:2": Concept("HP:2", "Headache")},
+        expressions={"HGAPEX:1": Expression("HGAPEX:1", "skin crawling")},
+        mappings=[Mapping("HGAPEX:1", "skos:exactMatch", "HP:1", "semapv:ManualMappingCuration")],
+    )
+    s = Suggester.from_knowledge(k)
+    assert s.suggest("skin is crawling").status.value == "known"
+    assert s.suggest("itchy skin").candidates[0].concept_id == "HP:1"
+
+
+def test_complete(s: Suggester) -> None:
+    got = s.complete("head")
+    assert got and got[0].concept_id == "C1" and got[0].matched == "prefix"
+    assert any(c.concept_id == "C1" for c in s.complete("headahc"))  # fuzzy
+
+
+def test_unknown_feature_is_an_error() -> None:
+    with pytest.raises(ValueError, match="features"):
+        Suggester.from_tables(CONCEPTS, KNOWN, features={"nonsense"})
+
+
+def _write(path: Path, header: list[str], rows: list[tuple[str, ...]]) -> Path:
+    path.write_text("\t".join(header) + "\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_cli_contract(tmp_path: Path) -> None:
+    c = _write(tmp_path / "c.tsv", ["concept_id", "concept_label"], CONCEPTS)
+    m = _write(tmp_path / "m.tsv", ["phrase", "concept_id"], KNOWN)
+    p = tmp_path / "p.txt"
+    p.write_text("sore legs\nheadahce\nxqzv blorft\n\n", encoding="utf-8")
+    out = tmp_path / "out.tsv"
+    done = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--concepts", str(c), "--mappings", str(m),
+                           "--input", str(p), "--top", "3", "--format", "tsv", "--output", str(out), "--no-lexicon"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert list(rows[0])[:5] == ["phrase", "rank", "concept_id", "score", "status"]
+    by_phrase: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        by_phrase.setdefault(r["phrase"], []).append(r)
+        assert r["status"] in ("known", "suggested", "gap") and 0.0 <= float(r["score"]) <= 1.0
+        assert (r["rank"] == "0") == (r["concept_id"] == "")
+    assert set(by_phrase) == {"sore legs", "headahce", "xqzv blorft"}
+    assert all(1 <= len(v) <= 3 for v in by_phrase.values())
+    assert by_phrase["sore legs"][0]["status"] == "known" and by_phrase["sore legs"][0]["concept_id"] == "C4"
+    assert by_phrase["headahce"][0]["concept_id"] == "C1"
+    assert by_phrase["xqzv blorft"][0]["status"] == "gap"
+
+
+def test_cli_bad_file_names_file_and_line(tmp_path: Path) -> None:
+    c = _write(tmp_path / "c.tsv", ["concept_id", "concept_label"], [("C1", "Headache"), ("C2",)])
+    done = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--concepts", str(c), "--no-lexicon",
+                           "--format", "tsv", "headache"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "c.tsv, line 3" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_empty_phrase_gets_rank_zero(tmp_path: Path) -> None:
+    c = _write(tmp_path / "c.tsv", ["concept_id", "concept_label"], [("C1", "Headache")])
+    done = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--concepts", str(c), "--no-lexicon",
+                           "--format", "tsv", "!!!"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.splitlines()[1].split("\t")
+    assert line[1] == "0" and line[2] == "" and line[4] == "gap"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED_EVAL / "evaluate.py").exists(), reason="../shared/eval is not here")
+def test_askapatient_validation() -> None:
+    done = subprocess.run([sys.executable, str(SHARED_EVAL / "evaluate.py"), "--cmd", f"{sys.executable} -m hgap.cli"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    fields = dict(f.split("=", 1) for f in done.stdout.split() if "=" in f)
+    assert float(fields["acc@1"]) >= 0.84
+    assert float(fields["acc@5"]) >= 0.93
