@@ -1,0 +1,403 @@
+"""Clusters of gap expressions that say the same thing: candidate missing concepts.
+
+A similarity graph joins two expressions when they say the same thing in different words, then
+communities of it (Louvain, seeded, or plain connected components) become clusters. The similarity of
+two expressions ``a`` and ``b`` is, after :mod:`hgap.graph.textnorm` folded case, spelling and inflection::
+
+    s = 0.4 · region + 0.3 · words + 0.3 · chars     (halved when both name body regions and none is shared)
+
+``region`` is 1 when both name the same body region (``brain`` and ``head`` are one region, ``body`` and
+``internal`` another: :data:`BODY_REGIONS`), ``words`` the Jaccard overlap of their other content stems,
+``chars`` the cosine of their character 3-gram counts. Patients who lack a word for something say *where*
+it is and *what it is like* in their own words, so the shared region is the strongest lexical signal
+that two new phrasings name one thing; a different region (``brain buzzing`` and ``body buzzing``)
+argues against it even when the words agree. Pairs at or above ``threshold`` are joined.
+
+Each :class:`Cluster` has a representative (the most reported expression; ties: the most connected),
+its size, total reports, cohesion (mean similarity of its pairs) and its nearest existing concepts, from
+a :class:`~hgap.graph.suggest.Suggester` when one is given, else from a lexical index of concept labels and
+synonyms (character 3-grams and word stems, TF-IDF cosine).
+
+>>> round(similarity("brain zaps", "head fizzing"), 2), round(similarity("brain buzzing", "body buzzing"), 2)
+(0.4, 0.21)
+>>> import networkx as nx
+>>> G = nx.DiGraph(hgap=1)
+>>> for i, (text, n) in enumerate([("brain zaps", 12), ("brain buzzing", 5), ("head fizzing", 2), ("hangxiety", 1)]):
+...     G.add_node(f"E:{i}", kind="expression", label=text, text=text, report_count=n)
+>>> [(c.representative_text, c.size, c.reports) for c in gap_clusters(G, expressions=list(G))]
+[('brain zaps', 3, 19), ('hangxiety', 1, 1)]
+"""
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Iterator, Literal, Sequence
+
+import networkx as nx
+import numpy as np
+
+from . import textnorm
+from ._checks import known_nodes, require_hgap_graph, require_unit
+from .projection import CONCEPT, EXPRESSION, no_gc
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .suggest import Suggester
+
+__all__ = [
+    "BODY_REGIONS", "NearConcept", "Cluster", "regions", "similarity", "similarity_graph", "gap_clusters",
+    "nearest_concepts", "DEFAULT_THRESHOLD", "as_dict",
+]
+
+DEFAULT_THRESHOLD = 0.35
+_W_REGION, _W_WORDS, _W_CHARS, _DISJOINT = 0.4, 0.3, 0.3, 0.5
+
+#: Body words → the region they name (looked up as written, singular, and as stemmed).
+BODY_REGIONS: dict[str, str] = {
+    **dict.fromkeys(("head", "brain", "skull", "scalp", "forehead", "temple"), "head"),
+    **dict.fromkeys(("face", "cheek", "jaw", "chin", "lip", "mouth", "tongue", "tooth", "gum"), "face"),
+    **dict.fromkeys(("eye", "eyelid", "vision", "sight"), "eye"),
+    **dict.fromkeys(("ear", "hearing"), "ear"),
+    **dict.fromkeys(("nose", "sinus", "nostril"), "nose"),
+    **dict.fromkeys(("throat", "neck", "voice"), "throat"),
+    **dict.fromkeys(("chest", "heart", "lung", "rib", "breast", "breath"), "chest"),
+    **dict.fromkeys(("stomach", "belly", "gut", "abdomen", "bowel", "tummy"), "abdomen"),
+    **dict.fromkeys(("back", "spine", "hip"), "back"),
+    **dict.fromkeys(("bladder", "pee", "wee", "urine", "waterworks", "kidney"), "urinary"),
+    **dict.fromkeys(("arm", "hand", "finger", "wrist", "elbow", "shoulder", "thumb"), "arm"),
+    **dict.fromkeys(("leg", "foot", "toe", "knee", "ankle", "thigh", "calf", "shin"), "leg"),
+    **dict.fromkeys(("skin", "rash"), "skin"),
+    **dict.fromkeys(("body", "internal", "inside", "insides", "everywhere"), "body"),
+}
+_REGION_BY_STEM = {textnorm.stem(w): r for w, r in BODY_REGIONS.items()}
+
+
+def _region(word: str) -> str | None:
+    return BODY_REGIONS.get(word) or BODY_REGIONS.get(word[:-1] if word.endswith("s") else word) \
+        or _REGION_BY_STEM.get(textnorm.stem(word))
+
+
+@dataclass(frozen=True, slots=True)
+class NearConcept:
+    """An existing concept near a cluster: ``score`` in [0, 1]; ``how`` says what found it."""
+
+    concept_id: str
+    concept_label: str
+    score: float
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Gap expressions that say the same thing: a candidate missing concept."""
+
+    cluster_id: str
+    representative_id: str
+    representative_text: str
+    expression_ids: tuple[str, ...]
+    texts: tuple[str, ...]
+    size: int
+    reports: int
+    cohesion: float
+    nearest_concepts: tuple[NearConcept, ...] = ()
+
+
+# ----------------------------------------------------------------------------------------------------
+# Similarity
+
+
+def _profile(text: str) -> tuple[frozenset[str], frozenset[str], Counter[str]]:
+    words = textnorm.normalize(text).split()
+    words = [w for w in words if w not in textnorm.STOPWORDS] or words
+    where, what, grams = set(), set(), Counter()  # type: ignore[var-annotated]
+    for word in words:
+        region = _region(word)
+        stem = textnorm.stem(word)
+        if region:
+            where.add(region)
+        else:
+            what.add(stem)
+        padded = f" {stem} "
+        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return frozenset(where), frozenset(what), grams
+
+
+def regions(text: str) -> frozenset[str]:
+    """The body regions a phrase names.
+
+    >>> sorted(regions("electric shivers in my head")), sorted(regions("internal vibrations"))
+    (['head'], ['body'])
+    """
+    return _profile(text)[0]
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _combine(pa: tuple, pb: tuple) -> float:  # type: ignore[type-arg]
+    (ra, wa, ga), (rb, wb, gb) = pa, pb
+    shared = bool(ra & rb)
+    words = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    s = _W_REGION * shared + _W_WORDS * words + _W_CHARS * _cosine(ga, gb)
+    if ra and rb and not shared:
+        s *= _DISJOINT
+    return s
+
+
+def similarity(a: str, b: str) -> float:
+    """How much two phrases say the same thing, in [0, 1] (the formula of the module docstring).
+
+    >>> similarity("brain zaps", "brain zaps")
+    1.0
+    >>> similarity("hangxiety", "crash after exertion")
+    0.0
+    """
+    return round(_combine(_profile(a), _profile(b)), 6)
+
+
+def similarity_graph(G: nx.DiGraph, expressions: Iterable[str] | None = None,
+                     threshold: float = DEFAULT_THRESHOLD) -> nx.Graph:
+    """An undirected graph over ``expressions`` (default: the unmapped expressions of ``G``) with an edge,
+    ``weight`` = :func:`similarity`, between every pair at or above ``threshold``."""
+    require_hgap_graph(G)
+    require_unit(threshold, "threshold")
+    ids = _gap_expressions(G, expressions)
+    profiles = [_profile(G.nodes[e].get("text") or G.nodes[e].get("label", e)) for e in ids]
+    H = nx.Graph()
+    H.add_nodes_from(ids)
+    # Only pairs sharing a region, a word or a 3-gram can reach a threshold > 0: compare those.
+    by_feature: dict[str, list[int]] = defaultdict(list)
+    for i, (where, what, grams) in enumerate(profiles):
+        for f in (*(f"r:{r}" for r in where), *(f"w:{w}" for w in what), *(f"g:{g}" for g in grams)):
+            by_feature[f].append(i)
+    pairs: set[tuple[int, int]] = set()
+    limit = max(50, int(len(ids) ** 0.5 * 20))  # features shared by very many phrases say little alone
+    for members in by_feature.values():
+        if 1 < len(members) <= limit:
+            pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+    for a, b in pairs:
+        s = _combine(profiles[a], profiles[b])
+        if s >= threshold and s > 0:
+            H.add_edge(ids[a], ids[b], weight=round(s, 6))
+    return H
+
+
+def _gap_expressions(G: nx.DiGraph, expressions: Iterable[str] | None) -> list[str]:
+    if expressions is None:
+        from .gaps import unmapped_expressions
+
+        return [g.subject_id for g in unmapped_expressions(G)]
+    return sorted(set(known_nodes(G, expressions, EXPRESSION)))
+
+
+# ----------------------------------------------------------------------------------------------------
+# Nearest concepts
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _stems(text: str) -> list[str]:
+    """Content stems of ``text``: :func:`textnorm.content_tokens`, with a fast path for plain ASCII."""
+    if not text.isascii():
+        return textnorm.content_tokens(text)
+    words = [textnorm._spell(w) for w in _WORD.findall(text.lower().replace("'", ""))]
+    kept = [textnorm.stem(w) for w in words if w not in textnorm.STOPWORDS]
+    return kept or [textnorm.stem(w) for w in words]
+
+
+@lru_cache(maxsize=100_000)
+def _word_features(stem: str) -> tuple[str, ...]:
+    padded = f" {stem} "
+    return (f"w:{stem}", *(padded[i:i + 3] for i in range(len(padded) - 2)))
+
+
+class _LexicalIndex:
+    """Concept labels and synonyms as TF-IDF vectors of word stems and their character 3-grams.
+
+    Documents are bags of words and words bags of features, so the document × feature counts are one
+    sparse product and each distinct word is cut into n-grams once."""
+
+    def __init__(self, G: nx.DiGraph) -> None:
+        from scipy.sparse import csr_matrix
+
+        self.ids: list[str] = []
+        self.labels: list[str] = []
+        self.words: dict[str, int] = {}
+        self.vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        owner: list[int] = []
+        words = self.words
+        for node, data in G.nodes(data=True):
+            if data.get("kind") != CONCEPT:
+                continue
+            k = len(self.ids)
+            self.ids.append(node)
+            self.labels.append(str(data.get("label", node)))
+            for text in (data.get("label", ""), *data.get("synonyms", ())):
+                stems = _stems(text) if text else []
+                if not stems:
+                    continue
+                d = len(owner)
+                owner.append(k)
+                for st in stems:
+                    rows.append(d)
+                    cols.append(words.setdefault(st, len(words)))
+        if not words:  # no concept with a name: nothing is near
+            self.ids, self.labels = [], []
+            return
+        self.word_features = self._word_matrix(list(words), grow=True)
+        doc_words = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(owner), max(len(words), 1)))
+        counts = (doc_words @ self.word_features).tocsr()
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        self.idf = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
+        self.matrix = self._normalise(counts.multiply(self.idf).tocsr()).T.tocsr()  # features × documents
+        self.owner = np.asarray(owner, dtype=np.int64)
+
+    def _word_matrix(self, stems: Sequence[str], grow: bool = False):  # type: ignore[no-untyped-def]
+        from scipy.sparse import csr_matrix
+
+        rows, cols, vocab = [], [], self.vocab
+        for i, st in enumerate(stems):
+            for f in _word_features(st):
+                j = vocab.setdefault(f, len(vocab)) if grow else vocab.get(f)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+        return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(stems), max(len(vocab), 1)))
+
+    @staticmethod
+    def _normalise(m):  # type: ignore[no-untyped-def]
+        from scipy.sparse import diags
+
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return diags(1.0 / norms) @ m
+
+    def query(self, texts: Sequence[str], weights: Sequence[float], top: int) -> list[tuple[str, str, float]]:
+        from scipy.sparse import csr_matrix
+
+        if not self.ids:
+            return []
+        stems = [_stems(t) for t in texts]
+        distinct = sorted({s for ss in stems for s in ss})
+        at = {s: i for i, s in enumerate(distinct)}
+        rows = [i for i, ss in enumerate(stems) for _ in ss]
+        cols = [at[s] for ss in stems for s in ss]
+        q_words = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), max(len(distinct), 1)))
+        q = (q_words @ self._word_matrix(distinct)).tocsr() if distinct else csr_matrix((len(texts), len(self.vocab)))
+        q = self._normalise(q.multiply(self.idf).tocsr())
+        sims = (q @ self.matrix).toarray()  # texts × documents
+        best = np.zeros((len(texts), len(self.ids)))
+        for i in range(len(texts)):  # the best document of each concept, per text
+            np.maximum.at(best[i], self.owner, sims[i])
+        w = np.asarray(weights, dtype=float)
+        score = (w[:, None] * best).sum(axis=0) / max(w.sum(), 1e-9)
+        order = np.argsort(-score, kind="stable")[:top]
+        return [(self.ids[i], self.labels[i], float(score[i])) for i in order if score[i] > 0]
+
+
+_INDEXES: "weakref.WeakKeyDictionary[nx.DiGraph, tuple[int, _LexicalIndex]]" = weakref.WeakKeyDictionary()
+
+
+def _lexical_index(G: nx.DiGraph) -> _LexicalIndex:
+    stamp = G.number_of_nodes()
+    cached = _INDEXES.get(G)
+    if cached is None or cached[0] != stamp:
+        with no_gc():
+            cached = (stamp, _LexicalIndex(G))
+        _INDEXES[G] = cached
+    return cached[1]
+
+
+def nearest_concepts(
+    G: nx.DiGraph, texts: Sequence[str], weights: Sequence[float] | None = None, top: int = 3,
+    suggester: "Suggester | None" = None,
+) -> tuple[NearConcept, ...]:
+    """The existing concepts nearest to ``texts`` (weighted by ``weights``, e.g. report counts): by the
+    ``suggester``'s candidate scores when given, else by the lexical index of ``G``'s concept names."""
+    require_hgap_graph(G)
+    if not texts:
+        return ()
+    w = [float(x) for x in (weights or [1.0] * len(texts))]
+    if suggester is not None:
+        scores: dict[str, float] = defaultdict(float)
+        labels: dict[str, str] = {}
+        for weight, s in zip(w, suggester.suggest_many(list(texts), top=top)):
+            for c in s.candidates:
+                scores[c.concept_id] += weight * c.score
+                labels[c.concept_id] = c.label
+        total = sum(w) or 1.0
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        return tuple(NearConcept(cid, labels[cid], round(v / total, 4), "suggester") for cid, v in ranked)
+    return tuple(NearConcept(cid, label, round(score, 4), "lexical")
+                 for cid, label, score in _lexical_index(G).query(list(texts), w, top))
+
+
+# ----------------------------------------------------------------------------------------------------
+# Clusters
+
+
+def gap_clusters(
+    G: nx.DiGraph,
+    expressions: Iterable[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    method: Literal["louvain", "components"] = "louvain",
+    seed: int = 0,
+    resolution: float = 1.0,
+    min_size: int = 1,
+    top_concepts: int = 3,
+    suggester: "Suggester | None" = None,
+) -> Iterator[Cluster]:
+    """Clusters of ``expressions`` (default: the unmapped expressions of ``G``), most reported first.
+
+    ``method="louvain"`` splits the :func:`similarity_graph` into communities (``seed`` and ``resolution``
+    are passed to :func:`networkx.community.louvain_communities`); ``"components"`` takes its connected
+    components. Clusters smaller than ``min_size`` are left out; ``top_concepts`` nearest concepts are
+    given for each (0 for none).
+    """
+    if method not in ("louvain", "components"):
+        raise ValueError(f"method: {method!r} is not one of louvain, components")
+    H = similarity_graph(G, expressions, threshold)
+    if method == "louvain":
+        groups = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
+    else:
+        groups = list(nx.connected_components(H))
+    reports = {e: int(G.nodes[e].get("report_count", 0) or 0) for e in H}
+    made = []
+    for group in groups:
+        if len(group) < min_size:
+            continue
+        members = sorted(group, key=lambda e: (-reports[e], -H.degree(e, weight="weight"), e))
+        inner = H.subgraph(members)
+        pairs = len(members) * (len(members) - 1) / 2
+        cohesion = inner.size(weight="weight") / pairs if pairs else 1.0
+        made.append((members, sum(reports[e] for e in members), cohesion))
+    made.sort(key=lambda m: (-m[1], -len(m[0]), m[0][0]))
+    for rank, (members, total, cohesion) in enumerate(made, 1):
+        texts = tuple(str(G.nodes[e].get("text") or G.nodes[e].get("label", e)) for e in members)
+        near = nearest_concepts(G, texts, [max(1, reports[e]) for e in members], top_concepts, suggester) \
+            if top_concepts > 0 else ()
+        yield Cluster(f"cluster-{rank}", members[0], texts[0], tuple(members), texts, len(members), total,
+                      round(cohesion, 4), near)
+
+
+def as_dict(cluster: Cluster) -> dict:
+    """A JSON-ready dict of ``cluster``."""
+    return {
+        "cluster_id": cluster.cluster_id, "representative_id": cluster.representative_id,
+        "representative_text": cluster.representative_text, "size": cluster.size, "reports": cluster.reports,
+        "cohesion": cluster.cohesion, "expression_ids": list(cluster.expression_ids), "texts": list(cluster.texts),
+        "nearest_concepts": [
+            {"concept_id": n.concept_id, "concept_label": n.concept_label, "score": n.score, "how": n.how}
+            for n in cluster.nearest_concepts
+        ],
+    }

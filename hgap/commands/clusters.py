@@ -1,0 +1,56 @@
+"""``hgap clusters``: groups of unmapped expressions that say the same thing (candidate missing concepts)."""
+from __future__ import annotations
+
+import argparse
+
+from hgap.commands.gaps import add_common, check_top, emit, load_graph
+
+COLUMNS = (
+    ("rank", "rank", 4), ("representative_text", "representative", 30), ("size", "size", 4),
+    ("reports", "reports", 7), ("cohesion", "cohesion", 8), ("texts", "expressions", 60),
+    ("nearest", "nearest concepts", 70),
+)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "clusters",
+        help="cluster unmapped expressions into candidate missing concepts",
+        description="Group the unmapped expressions of the built graph that say the same thing (shared body "
+        "region, words and character 3-grams; Louvain communities), most reported first; see hgap.graph.clusters.",
+    )
+    add_common(p)
+    p.add_argument("--threshold", type=float, default=0.35, help="least similarity that joins two expressions (default 0.35)")
+    p.add_argument("--method", choices=("louvain", "components"), default="louvain", help="community detection (default louvain)")
+    p.add_argument("--seed", type=int, default=0, help="Louvain seed (default 0)")
+    p.add_argument("--min-size", type=int, default=1, help="leave out smaller clusters (default 1)")
+    p.add_argument("--suggester", action="store_true",
+                   help="find the nearest concepts with the suggester (slower) instead of the lexical index")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from hgap.graph import clusters, gaps
+
+    top = check_top(args.top)
+    G = load_graph(args)
+    suggester = None
+    if args.suggester:
+        from hgap.graph.suggest import Suggester
+        from hgap.ontology.build import load_knowledge
+
+        suggester = Suggester.from_knowledge(load_knowledge(args.home))
+    expressions = [g.subject_id for g in gaps.unmapped_expressions(G, args.category_kinds)]
+    found = list(clusters.gap_clusters(G, expressions, threshold=args.threshold, method=args.method, seed=args.seed,
+                                       min_size=args.min_size, suggester=suggester))[:top]
+    rows = []
+    for rank, cluster in enumerate(found, 1):
+        row = {"rank": rank, **clusters.as_dict(cluster)}
+        if args.format != "json":
+            row["nearest"] = [f"{n.concept_label} ({n.concept_id}) {n.score:.2f}" for n in cluster.nearest_concepts]
+        rows.append(row)
+    columns = COLUMNS if args.format == "table" else (
+        ("rank", "", 0), ("cluster_id", "", 0), ("representative_id", "", 0), *COLUMNS[1:5],
+        ("expression_ids", "", 0), COLUMNS[5], COLUMNS[6])
+    emit(rows, columns, args.format, empty="no unmapped expressions to cluster")
+    return 0

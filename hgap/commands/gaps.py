@@ -1,0 +1,136 @@
+"""``hgap gaps``: where patient language falls through, ranked by impact.
+
+Also home of the output helpers that ``hgap clusters`` and ``hgap impact`` share (:func:`emit`)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+KINDS = ("unmapped_expression", "uncodable_concept", "weak_bridge", "stranded_category")
+FORMATS = ("table", "tsv", "json")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Shared by the gap commands
+
+
+def add_common(p: argparse.ArgumentParser, top: int = 20) -> None:
+    p.add_argument("--home", type=Path, help="the hgap home holding the build (default: $HGAP_HOME, else ~/.local/share/hgap)")
+    p.add_argument("--top", type=int, default=top, help=f"show the first N (default {top}; 0 for all)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--category-kinds", choices=("any", "icd10cm", "section"), default="any",
+                   help="what counts as an EHR category: any (default), ICD-10-CM codes only, template sections only")
+
+
+def load_graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The projection of the current build (a NoBuildError, which says to run `hgap build`, if none)."""
+    from hgap.graph.projection import project
+    from hgap.ontology.build import load_knowledge
+
+    return project(load_knowledge(args.home))
+
+
+def check_top(top: int) -> int | None:
+    if top < 0:
+        raise ValueError("--top: must not be negative")
+    return top or None
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, int]], fmt: str,
+         out: TextIO | None = None, empty: str = "nothing found") -> None:
+    """Write ``rows`` as a fixed-width table (``columns``: key, header, width; numbers right-aligned,
+    long text cut with '…'), as TSV (the column keys as header) or as JSON (the rows as they are)."""
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump(list(rows), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    if fmt == "tsv":
+        out.write("\t".join(key for key, _, _ in columns) + "\n")
+        for row in rows:
+            out.write("\t".join(_cell(row.get(key, "")).replace("\t", " ").replace("\n", " ") for key, _, _ in columns) + "\n")
+        return
+    if not rows:
+        out.write(empty + "\n")
+        return
+    numeric = {key for key, _, _ in columns if all(isinstance(r.get(key), (int, float)) for r in rows)}
+    widths = []
+    for key, header, width in columns:
+        longest = max([len(header)] + [len(_cell(r.get(key, ""))) for r in rows])
+        widths.append(min(width, longest))
+
+    def fit(text: str, width: int, right: bool) -> str:
+        if len(text) > width:
+            text = text[: width - 1] + "…"
+        return text.rjust(width) if right else text.ljust(width)
+
+    out.write("  ".join(fit(h, w, k in numeric) for (k, h, _), w in zip(columns, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in rows:
+        out.write("  ".join(fit(_cell(row.get(k, "")), w, k in numeric) for (k, _, _), w in zip(columns, widths)).rstrip() + "\n")
+
+
+# ----------------------------------------------------------------------------------------------------
+# hgap gaps
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "gaps",
+        help="list hermeneutical gaps (unmapped expressions, uncodable concepts, weak bridges, stranded categories)",
+        description="List the gaps of the built graph, ranked by impact = W·(1+C)+C (W: reports the gap "
+        "strands, C: log-scaled degree centrality); see hgap.graph.gaps.",
+    )
+    p.add_argument("--kind", action="append", choices=KINDS, help="only this kind of gap (repeatable; default: all)")
+    add_common(p)
+    p.add_argument("--threshold", type=float, default=0.7, help="weak bridge: least confidence of a strong path (default 0.7)")
+    p.add_argument("--combine", choices=("min", "product"), default="min",
+                   help="weak bridge: how the two links' confidences combine (default min)")
+    p.add_argument("--concept-scope", choices=("expressed", "all"), default="expressed",
+                   help="uncodable concepts: those some expression maps to (default) or all")
+    p.add_argument("--root", help="uncodable concepts: only those below this concept (e.g. HP:0000118)")
+    p.add_argument("--category-scope", choices=("near", "mapped", "all"), default="near",
+                   help="stranded categories: mapped by a concept or next to a reached one (near, default), "
+                   "mapped by a concept, or all")
+    p.set_defaults(run=run)
+
+
+COLUMNS = (
+    ("rank", "rank", 4), ("kind", "kind", 19), ("impact", "impact", 8), ("reports", "reports", 7),
+    ("subject_id", "subject_id", 15), ("subject_label", "label", 34), ("reason", "reason", 90),
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    from hgap.graph import gaps
+
+    top = check_top(args.top)
+    G = load_graph(args)
+    found = gaps.rank_gaps(
+        gaps.all_gaps(G, kinds=args.kind, category_kinds=args.category_kinds, threshold=args.threshold,
+                      combine=args.combine, concept_scope=args.concept_scope, root=args.root,
+                      category_scope=args.category_scope),
+        top=top,
+    )
+    rows = []
+    for rank, gap in enumerate(found, 1):
+        row = {"rank": rank, **gaps.as_dict(gap)}
+        if args.format != "json":
+            row["reason"] = "; ".join(gap.reasons)
+            row["impact"] = round(gap.impact, 2)
+        rows.append(row)
+    columns = COLUMNS if args.format == "table" else COLUMNS[:-1] + (
+        ("centrality", "", 0), ("expression_ids", "", 0), ("object_ids", "", 0), ("reason", "", 0))
+    emit(rows, columns, args.format, empty="no gaps found")
+    return 0

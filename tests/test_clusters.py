@@ -1,0 +1,111 @@
+"""Clusters of gap expressions: candidate missing concepts."""
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from fixture_ids import (
+    BODY_BUZZING, BRAIN_BUZZING, BRAIN_ZAPS, CRASH_AFTER_EXERTION, CREEPY_CRAWLY_LEGS, ELECTRIC_SHIVERS,
+    HANGXIETY, HEAD_FIZZING, INTERNAL_VIBRATIONS, PARESTHESIA, RESTLESS_LEGS, UNMAPPED_EXPRESSIONS,
+)
+
+from hgap.graph import clusters
+from hgap.graph.clusters import Cluster
+from hgap.graph.projection import project
+from hgap.ontology.model import Knowledge
+
+BRAIN_ZAPS_FAMILY = {BRAIN_BUZZING, BRAIN_ZAPS, HEAD_FIZZING, ELECTRIC_SHIVERS}
+
+
+@pytest.fixture(scope="module")
+def G(fixture_knowledge: Knowledge) -> nx.DiGraph:
+    return project(fixture_knowledge)
+
+
+@pytest.fixture(scope="module")
+def found(G: nx.DiGraph) -> list[Cluster]:
+    return list(clusters.gap_clusters(G))
+
+
+def test_brain_zaps_family_is_one_cluster(found: list[Cluster]) -> None:
+    family = [c for c in found if BRAIN_ZAPS in c.expression_ids]
+    assert len(family) == 1
+    zaps = family[0]
+    assert set(zaps.expression_ids) == BRAIN_ZAPS_FAMILY
+    assert HANGXIETY not in zaps.expression_ids
+    assert (zaps.representative_id, zaps.representative_text) == (BRAIN_ZAPS, "brain zaps")  # 12 reports
+    assert (zaps.size, zaps.reports) == (4, 12 + 5 + 2 + 3)
+    assert zaps.cluster_id == "cluster-1" and found[0] is zaps  # the most reported comes first
+    assert 0.35 <= zaps.cohesion <= 1.0
+
+
+def test_what_the_rest_gives(found: list[Cluster]) -> None:
+    # Honest about the rest: internal vibrations and body buzzing share the body region and come out
+    # together, apart from brain zaps (body ≠ head halves the pull of the shared "buzzing"); hangxiety,
+    # the crash after exertion and the creepy crawly legs stand alone.
+    groups = {frozenset(c.expression_ids) for c in found}
+    assert groups == {
+        frozenset(BRAIN_ZAPS_FAMILY), frozenset({INTERNAL_VIBRATIONS, BODY_BUZZING}),
+        frozenset({CRASH_AFTER_EXERTION}), frozenset({HANGXIETY}), frozenset({CREEPY_CRAWLY_LEGS}),
+    }
+    assert [c.reports for c in found] == sorted((c.reports for c in found), reverse=True)
+
+
+def test_components_agree_and_options(G: nx.DiGraph, found: list[Cluster]) -> None:
+    by_components = list(clusters.gap_clusters(G, method="components"))
+    assert {c.expression_ids for c in by_components} == {c.expression_ids for c in found}
+    # A low threshold lets the shared "buzzing" join the two families; a high one splits brain zaps up.
+    low = list(clusters.gap_clusters(G, threshold=0.2, method="components", top_concepts=0))
+    assert any(BRAIN_ZAPS_FAMILY | {BODY_BUZZING, INTERNAL_VIBRATIONS} <= set(c.expression_ids) for c in low)
+    high = list(clusters.gap_clusters(G, threshold=0.55, top_concepts=0))
+    assert not any(BRAIN_ZAPS_FAMILY <= set(c.expression_ids) for c in high)
+    assert all(c.size >= 2 for c in clusters.gap_clusters(G, min_size=2, top_concepts=0))
+    only = list(clusters.gap_clusters(G, expressions=[BRAIN_ZAPS, HANGXIETY], top_concepts=0))
+    assert [c.expression_ids for c in only] == [(BRAIN_ZAPS,), (HANGXIETY,)]
+    with pytest.raises(ValueError, match="expression"):
+        list(clusters.gap_clusters(G, expressions=[PARESTHESIA]))
+    with pytest.raises(ValueError, match="method"):
+        list(clusters.gap_clusters(G, method="kmeans"))
+
+
+def test_similarity_graph(G: nx.DiGraph) -> None:
+    H = clusters.similarity_graph(G)
+    assert set(H) == UNMAPPED_EXPRESSIONS | {CREEPY_CRAWLY_LEGS}
+    assert H.has_edge(BRAIN_ZAPS, HEAD_FIZZING) and H.has_edge(INTERNAL_VIBRATIONS, BODY_BUZZING)
+    assert not H.has_edge(BRAIN_BUZZING, BODY_BUZZING)
+    assert not any(HANGXIETY in e for e in H.edges)
+    assert clusters.similarity("brain zaps", "brain zaps") == 1.0
+    assert clusters.regions("pins & needles in my feet") == {"leg"}
+
+
+def test_nearest_concepts(G: nx.DiGraph, found: list[Cluster]) -> None:
+    legs = next(c for c in found if c.representative_id == CREEPY_CRAWLY_LEGS)
+    assert legs.nearest_concepts[0].concept_id == RESTLESS_LEGS and legs.nearest_concepts[0].how == "lexical"
+    for c in found:
+        assert len(c.nearest_concepts) <= 3
+        assert all(0.0 < n.score <= 1.0 for n in c.nearest_concepts)
+    assert clusters.nearest_concepts(G, ["tingling skin"])[0].concept_id == PARESTHESIA
+
+
+def test_nearest_concepts_by_the_suggester(G: nx.DiGraph, fixture_knowledge: Knowledge) -> None:
+    from hgap.graph.suggest import Suggester
+
+    suggester = Suggester.from_knowledge(fixture_knowledge)
+    near = clusters.nearest_concepts(G, ["creepy crawly legs at night"], suggester=suggester)
+    assert near[0].concept_id == RESTLESS_LEGS and near[0].how == "suggester"
+
+
+def test_cli_clusters(fixture_home, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from hgap.cli import main
+
+    monkeypatch.setenv("HGAP_HOME", str(fixture_home))
+    assert main(["clusters", "--top", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:5] == ["rank", "representative", "size", "reports", "cohesion"]
+    assert lines[2].split()[:5] == ["1", "brain", "zaps", "4", "22"]
+    assert len(lines) == 4
+    assert main(["clusters", "--format", "json", "--min-size", "2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["size"] for d in data] == [4, 2]
+    assert set(data[0]["expression_ids"]) == BRAIN_ZAPS_FAMILY
