@@ -10,19 +10,19 @@ Four kinds, each its own generator over a projection (:func:`hgap.graph.projecti
 
 :func:`all_gaps` yields them all as one record, :class:`Gap`, and :func:`rank_gaps` orders them by impact.
 
-**Impact.** ``impact = W · (1 + C) + C`` where ``C`` is the subject's :func:`centrality` in [0, 1] and ``W``
+**Impact.** ``impact = W · (1 + C)`` where ``C`` is the subject's :func:`centrality` in [0, 1] and ``W``
 is what the gap costs patients, by kind:
 
 - unmapped expression: ``max(1, report_count)``;
 - uncodable concept: the sum of ``max(1, report_count)`` over the expressions it strands (expressions mapped
   to it that reach no category; not those of its descendants, whose own gap that is);
 - weak bridge: ``max(1, report_count) × (1 − c)``, ``c`` the confidence of its best path;
-- stranded category: ``log10(1 + n)``, ``n`` the concepts mapped to it by a mapping of their own (not one
-  chained from an ancestor): clinical ideas patients have no words for, damped (nine such concepts weigh
-  as much as one report) as they strand no reported expression.
+- stranded category: ``0.1 · log10(1 + n)``, ``n`` the concepts mapped to it by a mapping of their own (not
+  one chained from an ancestor): clinical ideas patients have no words for, damped so that they always rank
+  below any phrasing a patient has reported (they strand no reported expression).
 
-So reports dominate, a central node weighs up to twice as much, and among gaps that cost no reports the
-more central comes first. ``C`` is the log-scaled degree centrality ``log(1 + deg v) / log(1 + max deg)``
+So reports dominate, a central node weighs up to twice as much, and among stranded categories the one more
+concepts map to, and the more central, comes first. ``C`` is the log-scaled degree centrality ``log(1 + deg v) / log(1 + max deg)``
 on the projection (in + out edges: mappings and hierarchy): linear in the graph, and a concept with many
 children or expressions, or a category many concepts map to, counts more.
 
@@ -42,7 +42,7 @@ children or expressions, or a category many concepts map to, counts more.
 >>> [g.subject_id for g in uncodable_concepts(G)]
 ['HP:2']
 >>> [(g.kind.value, g.subject_id, round(g.impact, 2)) for g in rank_gaps(all_gaps(G))]
-[('unmapped_expression', 'E:3', 12.0), ('unmapped_expression', 'E:2', 7.15), ('uncodable_concept', 'HP:2', 7.15)]
+[('unmapped_expression', 'E:3', 12.0), ('unmapped_expression', 'E:2', 6.52), ('uncodable_concept', 'HP:2', 6.52)]
 """
 from __future__ import annotations
 
@@ -56,6 +56,8 @@ import networkx as nx
 from hgap.ontology.vocab import CategoryKind, ClosedVocabulary, Justification
 
 from ._checks import CategoryKinds, require_hgap_graph, require_unit, resolve_category_kinds
+STRANDED_DAMPING = 0.1  # a stranded category costs no reported phrasing: below every reported gap
+
 from .projection import BROADER, CATEGORY, CONCEPT, EXPRESSION, IS_A, MAPPING, predicate_rank
 
 __all__ = [
@@ -213,12 +215,12 @@ def centrality(G: nx.DiGraph, node: str) -> float:
 
 
 def impact_score(weight: float, centrality: float) -> float:
-    """``W · (1 + C) + C``: the impact of a gap that costs ``weight`` with subject centrality ``C``.
+    """``W · (1 + C)``: the impact of a gap that costs ``weight`` with subject centrality ``C``.
 
     >>> impact_score(12, 0.0), impact_score(0, 0.5), impact_score(2, 1.0)
-    (12.0, 0.5, 5.0)
+    (12.0, 0.0, 4.0)
     """
-    return float(weight) * (1.0 + centrality) + centrality
+    return float(weight) * (1.0 + centrality)
 
 
 def rank_gaps(gaps: Iterable[Gap], top: int | None = None) -> list[Gap]:
@@ -423,7 +425,7 @@ def stranded_categories(
             reasons.append(f"patients do reach its siblings under {', '.join(parents)}: {len(near)} expression(s), "
                            f"{_reports(G, near)} report(s)")
         c = centrality(G, category)
-        yield Gap(GapKind.STRANDED_CATEGORY, category, _label(G, category), impact_score(math.log10(1 + own_concepts(category)), c),
+        yield Gap(GapKind.STRANDED_CATEGORY, category, _label(G, category), impact_score(STRANDED_DAMPING * math.log10(1 + own_concepts(category)), c),
                   tuple(reasons), 0, (), tuple(concepts), c)
 
 
