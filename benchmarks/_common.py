@@ -1,0 +1,88 @@
+"""Helpers shared by the benchmarks: where they build, which inputs they read, medians and memory.
+
+The benchmarks build into their own home (``$HGAP_BENCH_HOME``, else ``/tmp/hgap-bench``), never the user's.
+When the curated data in ``data/`` is not all there yet (any of its four files missing), they build from the
+real HPO and ICD-10-CM with the curated files of ``tests/data/fixture`` instead, and say so.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_DIR = REPO / "tests" / "data" / "fixture"
+
+
+def bench_home() -> Path:
+    return Path(os.environ.get("HGAP_BENCH_HOME", "/tmp/hgap-bench"))
+
+
+def bench_sources(curated: str | None = None):  # type: ignore[no-untyped-def]
+    """The Sources to build from, and a line saying which curated data they use.
+
+    ``curated`` is ``"data"`` or ``"fixture"`` to force one (so that child processes use what the parent chose;
+    ``$HGAP_BENCH_CURATED`` does the same from the shell). Otherwise ``data/`` is used when all four curated
+    files are there.
+    """
+    from hgap.ontology import curated as curated_module
+    from hgap.ontology.sources import Sources
+
+    today = date.today().isoformat()
+    data = curated_module.data_dir()
+    names = (curated_module.EXPRESSIONS_FILE, curated_module.EXPRESSION_MAPPINGS_FILE, curated_module.CROSSWALK_FILE,
+             curated_module.SECTIONS_FILE)
+    missing = [n for n in names if not (data / n).exists()]
+    curated = curated or os.environ.get("HGAP_BENCH_CURATED") or ("fixture" if missing else "data")
+    if curated == "data":
+        return Sources(build_date=today), "data", f"real HPO + ICD-10-CM, curated data from {data}"
+    return (Sources(data_dir=FIXTURE_DIR, build_date=today), "fixture",
+            f"real HPO + ICD-10-CM, curated data from {FIXTURE_DIR}"
+            + (f" (data/ lacks {', '.join(missing)})" if missing else " (HGAP_BENCH_CURATED=fixture)"))
+
+
+def ensure_build(home: Path, curated: str | None = None) -> tuple[Path, dict]:
+    """Build into ``home`` unless an up-to-date build is there; print which. Returns (build dir, manifest)."""
+    import time
+
+    from hgap.ontology.build import build
+
+    sources, kind, description = bench_sources(curated)
+    print(f"inputs: {description}")
+    start = time.perf_counter()
+    report = build(sources, home=home)
+    if report.cached:
+        print(f"graph: using the existing build in {report.path} ({report.manifest['triples']:,} triples)")
+    else:
+        print(f"graph: no up-to-date build in {home} ({report.reason}): built one in "
+              f"{time.perf_counter() - start:.1f} s ({report.manifest['triples']:,} triples)")
+    sys.stdout.flush()
+    return report.path, report.manifest
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory (``VmRSS``) or peak (``VmHWM``) in MB, from /proc."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def fmt_ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    ms = seconds * 1000
+    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}" if ms >= 1 else f"{ms:.2f}"
+
+
+def machine_line() -> str:
+    """CPUs and load average: these benchmarks measure wall time, so other work on the machine shows in them."""
+    one, five, _ = os.getloadavg()
+    return f"machine: {os.cpu_count()} CPUs, load average {one:.1f} (1 min) {five:.1f} (5 min)"
