@@ -5,11 +5,11 @@ A file's header says what it finds, what to do about it, its parameters and its 
     # title: Expressions that reach no EHR category
     # finds: patient phrasings that no concept links to a category: hermeneutical gaps.
     # fix: map the phrase to a concept, or propose a concept and a category for it.
-    # param: limit number 100 | the most rows to return
     # columns: expression text report_count
 
 Parameters are bound as RDF terms (SPARQL substitution), never pasted into the query text; a query must
-project every parameter it declares.
+project every parameter it declares. Kinds: ``literal`` (a plain string), ``key`` (a string case-folded and
+space-collapsed first, to meet the build's lookup keys), ``iri`` (an IRI or CURIE), ``number``.
 
 >>> queries = load_queries()
 >>> "unmapped_expressions" in queries and queries["lookup_exact"].params[0].name
@@ -22,8 +22,9 @@ from importlib.resources import files
 from pathlib import Path
 
 from .store import GraphStore, QueryError, QueryResult, Term, literal, node
+from .vocab import lookup_key
 
-PARAM_KINDS = ("literal", "iri", "number")
+PARAM_KINDS = ("literal", "key", "iri", "number")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class QueryParam:
             except ValueError:
                 raise QueryError(f"parameter {self.name}: {value!r} is not a number") from None
             return literal(int(number) if number.is_integer() else number)
+        if self.kind == "key":
+            return literal(lookup_key(value), None)
         return literal(value, None)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .model import Category, Concept, Expression, Knowledge, Mapping, Source, reached_categories
-from .vocab import PREFIXES, CategoryKind, expand
+from .vocab import PREFIXES, CategoryKind, expand, lookup_key
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 OWL = PREFIXES["owl"]
@@ -56,10 +56,16 @@ def t(s: str, p: str, o: str) -> str:
     return f"{s} {p} {o} .\n"
 
 
+def key(s: str, kind: str, text: str) -> str:
+    """A lookup key triple (see :func:`hgap.ontology.vocab.lookup_key`)."""
+    return t(s, f"<{HGAP}{kind}Key>", lit(lookup_key(text), None))
+
+
 def concept_triples(concept: Concept) -> Iterator[str]:
     s = iri(concept.id)
     yield t(s, RDF_TYPE, f"<{OWL}Class>")
     yield t(s, f"<{RDFS}label>", lit(concept.label))
+    yield key(s, "label", concept.label)
     if concept.definition:
         yield t(s, IAO_DEFINITION, lit(concept.definition))
     for parent in concept.parents:
@@ -69,6 +75,7 @@ def concept_triples(concept: Concept) -> Iterator[str]:
     for number, synonym in enumerate(concept.synonyms):
         prop = iri(synonym.scope.property_curie)
         yield t(s, prop, lit(synonym.text))
+        yield key(s, "synonym", synonym.text)
         if synonym.type is not None:
             # An OWL axiom annotation keeps the synonym type (HPO's layperson) as the OBO-to-OWL mapping does.
             axiom = f"_:{concept.id.replace(':', '_')}_synonym{number}"
@@ -94,6 +101,7 @@ def category_triples(category: Category) -> Iterator[str]:
         yield t(s, f"<{SKOS}definition>", lit(category.definition))
     for term in category.inclusion_terms:
         yield t(s, f"<{HGAP}inclusionTerm>", lit(term))
+        yield key(s, "inclusion", term)
     yield t(s, f"<{PROV}wasDerivedFrom>", iri(category.source))
 
 
@@ -101,6 +109,7 @@ def expression_triples(expression: Expression) -> Iterator[str]:
     s = iri(expression.id)
     yield t(s, RDF_TYPE, f"<{HGAP}PatientExpression>")
     yield t(s, f"<{RDFS}label>", lit(expression.text))
+    yield key(s, "expression", expression.text)
     yield t(s, f"<{HGAP}origin>", lit(expression.origin.value, None))
     if expression.origin_ref:
         yield t(s, f"<{HGAP}originRef>", lit(expression.origin_ref, None))

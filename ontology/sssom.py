@@ -6,7 +6,7 @@ hgap keeps needs no renaming to be read by sssom-py, OxO or any SSSOM tool.
 >>> out = io.StringIO()
 >>> write_sssom([Mapping("HGAPEX:0001", "skos:exactMatch", "HP:0003401", "semapv:ManualMappingCuration", 0.95,
 ...                      subject_label="pins and needles", object_label="Paresthesia")], out)
->>> out.getvalue().splitlines()[-1].split("\t")[:7]
+>>> out.getvalue().splitlines()[-1].split(chr(9))[:7]
 ['HGAPEX:0001', 'pins and needles', 'skos:exactMatch', 'HP:0003401', 'Paresthesia', 'semapv:ManualMappingCuration', '0.95']
 """
 from __future__ import annotations

@@ -69,6 +69,15 @@ def contract(iri: str) -> str:
     return iri
 
 
+def lookup_key(text: str) -> str:
+    """The form exact lookups compare: case-folded, spaces collapsed (``"Pins  and Needles"`` → ``"pins and needles"``).
+
+    The build stores it for every name (``hgap:expressionKey``, ``labelKey``, ``synonymKey``, ``inclusionKey``)
+    so an exact lookup is an index hit instead of a scan of every label.
+    """
+    return " ".join(text.casefold().split())
+
+
 def sparql_prefixes() -> str:
     """PREFIX lines for every namespace of :data:`PREFIXES`."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
