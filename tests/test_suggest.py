@@ -6,8 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+import fixture_ids as ids
 from hgap.graph import textnorm
 from hgap.graph.suggest import Lexicon, Suggester
 from hgap.ontology.model import Concept, Knowledge, Synonym
@@ -171,3 +173,84 @@ def test_askapatient_validation() -> None:
     fields = dict(f.split("=", 1) for f in done.stdout.split() if "=" in f)
     assert float(fields["acc@1"]) >= 0.84
     assert float(fields["acc@5"]) >= 0.93
+
+
+# -- built-in mode: the built graph's own concepts, expressions and categories
+
+
+@pytest.fixture(scope="module")
+def built(fixture_knowledge: Knowledge) -> Suggester:
+    """Fitted on the fixture graph's own known phrasings (too few to fit by default: forced here)."""
+    return Suggester.from_knowledge(fixture_knowledge, fit=True, cache=False)
+
+
+def test_builtin_fits_on_its_own_phrasings(built: Suggester) -> None:
+    assert built.fitted and 0.0 < built.gap_t < 1.0
+    assert built.fit_report["cv_rank_queries"] >= 20
+
+
+@pytest.mark.parametrize("phrase", ["brain zapping", "zaps in my brain", "xqzv blorft"])
+def test_builtin_unseen_phrase_is_gap(built: Suggester, phrase: str) -> None:
+    assert built.suggest(phrase).status.value == "gap"
+
+
+@pytest.mark.parametrize(
+    "phrase, concept, status",
+    [("pins and needles", ids.PARESTHESIA, "known"), ("my waterworks are burning", ids.DYSURIA, "known"),
+     ("pins and needles in my hands", ids.PARESTHESIA, "suggested"), ("tired all the time", ids.FATIGUE, "suggested")],
+)
+def test_builtin_paraphrase_finds_concept(built: Suggester, phrase: str, concept: str, status: str) -> None:
+    r = built.suggest(phrase)
+    assert r.candidates[0].concept_id == concept and r.status.value == status
+
+
+def test_builtin_candidates_carry_categories(built: Suggester) -> None:
+    from hgap.graph.suggest import as_dict, describe
+
+    c = built.suggest("pins and needles").candidates[0]
+    assert any(g.category_id == ids.R20_2_PARESTHESIA and g.justification == "semapv:ManualMappingCuration"
+               for g in c.categories)
+    assert as_dict(built.suggest("pins and needles"))["candidates"][0]["categories"][0]["category_id"]
+    assert ids.R20_2_PARESTHESIA in describe(built.suggest("pins and needles"))
+
+
+def test_builtin_unfitted_still_sensible(fixture_knowledge: Knowledge) -> None:
+    s = Suggester.from_knowledge(fixture_knowledge, fit=False)
+    assert not s.fitted
+    assert s.suggest("brain zapping").status.value == "gap"
+    assert s.suggest("pins and needles in my hands").candidates[0].concept_id == ids.PARESTHESIA
+
+
+def test_builtin_fit_is_cached(fixture_knowledge: Knowledge, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    a = Suggester.from_knowledge(fixture_knowledge, fit=True)
+    assert list((tmp_path / "hgap").glob("suggest-fit-*.json"))
+    b = Suggester.from_knowledge(fixture_knowledge, fit=True)
+    assert b.fitted and np.allclose(a.gap_w, b.gap_w) and a.gap_t == b.gap_t
+
+
+def test_complete_index_built_once(built: Suggester) -> None:
+    first = built._complete
+    built.complete("pins")
+    assert built._complete is first and built.complete("pins")[0].concept_id == ids.PARESTHESIA
+
+
+def test_cli_uses_the_build(fixture_home: Path) -> None:
+    import json
+
+    done = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home), "--format", "json",
+                           "pins and needles"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)[0]
+    assert got["status"] == "known" and got["candidates"][0]["concept_id"] == ids.PARESTHESIA
+    assert any(g["category_id"] == ids.R20_2_PARESTHESIA for g in got["candidates"][0]["categories"])
+    text = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home), "pins and needles"],
+                          capture_output=True, text=True)
+    assert text.returncode == 0 and ids.R20_2_PARESTHESIA in text.stdout and "known" in text.stdout
+
+
+def test_cli_without_build_says_so(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(tmp_path), "--format", "tsv",
+                           "pins and needles"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "hgap build" in done.stderr

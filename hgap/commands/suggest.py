@@ -12,7 +12,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "suggest",
         help="suggest the concepts patient phrases may express (known / suggested / gap)",
         description="Rank the concepts a phrase may express. With --concepts (and --mappings) suggest from "
-        "those tables (the evaluation contract); otherwise from the built-in graph.",
+        "those tables (the evaluation contract); otherwise from the built graph (`hgap build`), with the EHR "
+        "categories each concept reaches.",
     )
     p.add_argument("phrases", nargs="*", help="phrases to look up (or use --input)")
     p.add_argument("--concepts", type=Path, help="TSV with concept_id, concept_label columns")
@@ -23,6 +24,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="output format (default: text for phrases on the command line, tsv for --input)")
     p.add_argument("--output", type=Path, help="write here instead of standard output")
     p.add_argument("--no-lexicon", action="store_true", help="do not align the built-in HPO/ICD-10-CM lay terms")
+    p.add_argument("--home", type=Path, default=None,
+                   help="where builds live (default: $HGAP_HOME, else the XDG data directory)")
     p.add_argument("--embeddings", action="store_true",
                    help="also use MiniLM sentence embeddings (needs the optional 'embeddings' extra)")
     p.set_defaults(run=run)
@@ -52,13 +55,20 @@ def run(args: argparse.Namespace) -> int:
         lexicon = None if args.no_lexicon else sg.Lexicon.builtin()
         suggester = sg.Suggester.from_tables(concepts, known, lexicon, embedder=embedder)
     else:
-        suggester = sg.Suggester.from_knowledge(sg.builtin_knowledge(), embedder=embedder)
+        knowledge = sg.load_built(args.home)
+        if knowledge is None:
+            from hgap.ontology.build import hgap_home
+
+            print(f"hgap suggest: no built graph in {args.home or hgap_home()} (run `hgap build` first); suggesting "
+                  "from the bundled HPO alone, without patient expressions or EHR categories", file=sys.stderr)
+            knowledge = sg.builtin_knowledge(built=False)
+        suggester = sg.Suggester.from_knowledge(knowledge, embedder=embedder)
     results = suggester.suggest_many(phrases, top=args.top)
 
     out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
         if fmt == "tsv":
-            out.write("phrase\trank\tconcept_id\tscore\tstatus\tconcept_label\tevidence\n")
+            out.write("\t".join(sg.TSV_HEADER) + "\n")
             for r in results:
                 for line in sg.tsv_rows(r):
                     out.write("\t".join(_clean(v) for v in line) + "\n")
