@@ -24,8 +24,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--method", choices=("louvain", "components"), default="louvain", help="community detection (default louvain)")
     p.add_argument("--seed", type=int, default=0, help="Louvain seed (default 0)")
     p.add_argument("--min-size", type=int, default=1, help="leave out smaller clusters (default 1)")
-    p.add_argument("--suggester", action="store_true",
-                   help="find the nearest concepts with the suggester (slower) instead of the lexical index")
+    p.add_argument("--lexical", action="store_true",
+                   help="find the nearest concepts by the lexical index of concept names (faster, cruder) "
+                        "instead of the suggester")
     p.set_defaults(run=run)
 
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     top = check_top(args.top)
     G = load_graph(args)
     suggester = None
-    if args.suggester:
+    if not args.lexical:
         from hgap.graph.suggest import Suggester
         from hgap.ontology.build import load_knowledge
 
