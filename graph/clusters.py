@@ -4,22 +4,27 @@ A similarity graph joins two expressions when they say the same thing in differe
 communities of it (Louvain, seeded, or plain connected components) become clusters. The similarity of
 two expressions ``a`` and ``b`` is, after :mod:`hgap.graph.textnorm` folded case, spelling and inflection::
 
-    s = 0.4 · region + 0.3 · words + 0.3 · chars     (halved when both name body regions and none is shared)
+    s = 0.3 · region + 0.3 · sensation + 0.2 · words + 0.2 · chars
+    (halved when both name body regions and none is shared; halved again when both name sensations and none
+    is shared)
 
 ``region`` is 1 when both name the same body region (``brain`` and ``head`` are one region, ``body`` and
-``internal`` another: :data:`BODY_REGIONS`), ``words`` the Jaccard overlap of their other content stems,
-``chars`` the cosine of their character 3-gram counts. Patients who lack a word for something say *where*
-it is and *what it is like* in their own words, so the shared region is the strongest lexical signal
-that two new phrasings name one thing; a different region (``brain buzzing`` and ``body buzzing``)
-argues against it even when the words agree. Pairs at or above ``threshold`` are joined.
+``internal`` another: :data:`BODY_REGIONS`), ``sensation`` when both name the same kind of sensation
+(``zaps``, ``fizzing``, ``buzzing`` and ``electric shocks`` are one kind, ``freeze`` and ``chill`` another:
+:data:`SENSATIONS`), ``words`` the Jaccard overlap of their other content stems, ``chars`` the cosine of
+their character 3-gram counts. Patients who lack a word for something say *where* it is and *what it is
+like* in their own words, so a shared region and a shared kind of sensation are the strongest lexical
+signals that two new phrasings name one thing; a different region (``brain buzzing`` and ``body buzzing``)
+or a different sensation (``brain zaps`` and ``brain freeze``) argues against it even when the other agrees.
+Pairs at or above ``threshold`` are joined.
 
 Each :class:`Cluster` has a representative (the most reported expression; ties: the most connected),
 its size, total reports, cohesion (mean similarity of its pairs) and its nearest existing concepts, from
 a :class:`~hgap.graph.suggest.Suggester` when one is given, else from a lexical index of concept labels and
 synonyms (character 3-grams and word stems, TF-IDF cosine).
 
->>> round(similarity("brain zaps", "head fizzing"), 2), round(similarity("brain buzzing", "body buzzing"), 2)
-(0.4, 0.21)
+>>> round(similarity("brain zaps", "head fizzing"), 2), round(similarity("brain zaps", "brain freeze"), 2)
+(0.6, 0.21)
 >>> import networkx as nx
 >>> G = nx.DiGraph(hgap=1)
 >>> for i, (text, n) in enumerate([("brain zaps", 12), ("brain buzzing", 5), ("head fizzing", 2), ("hangxiety", 1)]):
@@ -48,12 +53,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from .suggest import Suggester
 
 __all__ = [
-    "BODY_REGIONS", "NearConcept", "Cluster", "regions", "similarity", "similarity_graph", "gap_clusters",
+    "BODY_REGIONS", "SENSATIONS", "NearConcept", "Cluster", "regions", "similarity", "similarity_graph", "gap_clusters",
     "nearest_concepts", "DEFAULT_THRESHOLD", "as_dict",
 ]
 
 DEFAULT_THRESHOLD = 0.35
-_W_REGION, _W_WORDS, _W_CHARS, _DISJOINT = 0.4, 0.3, 0.3, 0.5
+_W_REGION, _W_SENSATION, _W_WORDS, _W_CHARS, _DISJOINT = 0.3, 0.3, 0.2, 0.2, 0.5
 
 #: Body words → the region they name (looked up as written, singular, and as stemmed).
 BODY_REGIONS: dict[str, str] = {
@@ -73,6 +78,32 @@ BODY_REGIONS: dict[str, str] = {
     **dict.fromkeys(("body", "internal", "inside", "insides", "everywhere"), "body"),
 }
 _REGION_BY_STEM = {textnorm.stem(w): r for w, r in BODY_REGIONS.items()}
+
+#: Sensation words → the kind of sensation they describe (general lay usage, looked up like body words).
+SENSATIONS: dict[str, str] = {
+    **dict.fromkeys(("zap", "zaps", "buzz", "buzzing", "fizz", "fizzing", "electric", "electrical", "shock",
+                     "shiver", "shivers", "jolt", "vibration", "vibrating", "vibrate", "hum", "humming",
+                     "static", "crackle", "crackling", "tremor", "trembling", "shaking", "pulsing"), "electric"),
+    **dict.fromkeys(("tingle", "tingling", "tingly", "pins", "needles", "numb", "numbness", "prickling",
+                     "crawling"), "tingling"),
+    **dict.fromkeys(("freeze", "freezing", "cold", "icy", "chill", "chilly"), "cold"),
+    **dict.fromkeys(("hot", "heat", "burning", "burn", "fire", "flush"), "heat"),
+    **dict.fromkeys(("heavy", "heaviness", "pressure", "weight", "tight", "tightness", "squeeze", "full",
+                     "fullness", "blocked", "bloated"), "pressure"),
+    **dict.fromkeys(("pain", "ache", "aching", "hurt", "hurts", "sore", "throb", "throbbing", "stabbing",
+                     "cramp"), "pain"),
+    **dict.fromkeys(("song", "music", "tune", "ringing", "noise", "sound", "voices"), "sound"),
+    **dict.fromkeys(("tired", "exhausted", "drained", "crash", "wiped", "fatigue", "knackered", "burnout",
+                     "wired"), "fatigue"),
+    **dict.fromkeys(("anxious", "anxiety", "worry", "panic", "dread", "nervous", "hangxiety", "low", "sad",
+                     "down"), "mood"),
+    **dict.fromkeys(("dizzy", "spinning", "giddy", "woozy", "faint", "lightheaded"), "dizziness"),
+}
+_SENSATION_BY_STEM = {textnorm.stem(w): k for w, k in SENSATIONS.items()}
+
+
+def _sensation(word: str) -> str | None:
+    return SENSATIONS.get(word) or _SENSATION_BY_STEM.get(textnorm.stem(word))
 
 
 def _region(word: str) -> str | None:
@@ -109,10 +140,14 @@ class Cluster:
 # Similarity
 
 
-def _profile(text: str) -> tuple[frozenset[str], frozenset[str], Counter[str]]:
+Profile = tuple[frozenset[str], frozenset[str], frozenset[str], Counter[str]]
+
+
+def _profile(text: str) -> Profile:
+    """Where (body regions), what kind (sensations), which other content stems, and character 3-grams."""
     words = textnorm.normalize(text).split()
     words = [w for w in words if w not in textnorm.STOPWORDS] or words
-    where, what, grams = set(), set(), Counter()  # type: ignore[var-annotated]
+    where, kinds, what, grams = set(), set(), set(), Counter()  # type: ignore[var-annotated]
     for word in words:
         region = _region(word)
         stem = textnorm.stem(word)
@@ -120,9 +155,12 @@ def _profile(text: str) -> tuple[frozenset[str], frozenset[str], Counter[str]]:
             where.add(region)
         else:
             what.add(stem)
+        kind = _sensation(word)
+        if kind:
+            kinds.add(kind)
         padded = f" {stem} "
         grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
-    return frozenset(where), frozenset(what), grams
+    return frozenset(where), frozenset(kinds), frozenset(what), grams
 
 
 def regions(text: str) -> frozenset[str]:
@@ -141,12 +179,14 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
 
 
-def _combine(pa: tuple, pb: tuple) -> float:  # type: ignore[type-arg]
-    (ra, wa, ga), (rb, wb, gb) = pa, pb
-    shared = bool(ra & rb)
+def _combine(pa: Profile, pb: Profile) -> float:
+    (ra, ka, wa, ga), (rb, kb, wb, gb) = pa, pb
+    shared_region, shared_kind = bool(ra & rb), bool(ka & kb)
     words = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
-    s = _W_REGION * shared + _W_WORDS * words + _W_CHARS * _cosine(ga, gb)
-    if ra and rb and not shared:
+    s = _W_REGION * shared_region + _W_SENSATION * shared_kind + _W_WORDS * words + _W_CHARS * _cosine(ga, gb)
+    if ra and rb and not shared_region:
+        s *= _DISJOINT
+    if ka and kb and not shared_kind:
         s *= _DISJOINT
     return s
 
@@ -174,8 +214,9 @@ def similarity_graph(G: nx.DiGraph, expressions: Iterable[str] | None = None,
     H.add_nodes_from(ids)
     # Only pairs sharing a region, a word or a 3-gram can reach a threshold > 0: compare those.
     by_feature: dict[str, list[int]] = defaultdict(list)
-    for i, (where, what, grams) in enumerate(profiles):
-        for f in (*(f"r:{r}" for r in where), *(f"w:{w}" for w in what), *(f"g:{g}" for g in grams)):
+    for i, (where, kinds, what, grams) in enumerate(profiles):
+        for f in (*(f"r:{r}" for r in where), *(f"k:{k}" for k in kinds), *(f"w:{w}" for w in what),
+                  *(f"g:{g}" for g in grams)):
             by_feature[f].append(i)
     pairs: set[tuple[int, int]] = set()
     limit = max(50, int(len(ids) ** 0.5 * 20))  # features shared by very many phrases say little alone

@@ -56,7 +56,7 @@ def test_components_agree_and_options(G: nx.DiGraph, found: list[Cluster]) -> No
     # A low threshold lets the shared "buzzing" join the two families; a high one splits brain zaps up.
     low = list(clusters.gap_clusters(G, threshold=0.2, method="components", top_concepts=0))
     assert any(BRAIN_ZAPS_FAMILY | {BODY_BUZZING, INTERNAL_VIBRATIONS} <= set(c.expression_ids) for c in low)
-    high = list(clusters.gap_clusters(G, threshold=0.55, top_concepts=0))
+    high = list(clusters.gap_clusters(G, threshold=0.8, top_concepts=0))
     assert not any(BRAIN_ZAPS_FAMILY <= set(c.expression_ids) for c in high)
     assert all(c.size >= 2 for c in clusters.gap_clusters(G, min_size=2, top_concepts=0))
     only = list(clusters.gap_clusters(G, expressions=[BRAIN_ZAPS, HANGXIETY], top_concepts=0))
