@@ -12,7 +12,12 @@ A phrase is compared with every document by character 2–4-grams and by word st
 unknown words are corrected to the nearest indexed word), and with each concept's centroid. Per concept,
 the best match of each kind, the share of identical known expressions, a match to a name and the
 concept's prior become features of a softmax ranker whose weights are fitted on the known mappings by
-cross-validation; the score of a candidate is its softmax probability. Whether a phrase is a ``gap`` is a
+cross-validation; the score of a candidate is its softmax probability. Supervised signals, counted within
+each fold on that fold's known phrasings only, join them: the share of known phrasings with the same words in
+the same order (a phrasing mapped word for word comes back with its majority concept first), a multinomial
+naive Bayes of concept given word stems and stem pairs (its best concepts also join the candidates), a
+similarity-weighted vote of the nearest known phrasings, the agreement of the body regions the phrase and
+the concept's label name (:func:`sites`), and the share of the phrase's words the concept's phrasings use. Whether a phrase is a ``gap`` is a
 second, logistic decision over several signals (top probability, margin, best similarity to anything
 known, words never seen, a match to a term of the built-in vocabularies that no given concept carries),
 fitted by simulating an open set on the known mappings (concepts held out of cross-validation folds),
@@ -58,7 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Evidence", "CategoryLink", "Candidate", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
 
-_VERSION = "suggest-9"  # bump when features or fitting change: keys the cached fits
+_VERSION = "suggest-11"  # bump when features or fitting change: keys the cached fits
 _LEX_VERSION = "lexicon-1"  # bump when the lexicon's content changes: keys its cache
 
 # Kinds of document, and the group whose best match becomes a ranking feature.
@@ -71,13 +76,17 @@ FEATURES = frozenset(
     {
         "known_expression", "label", "synonym", "layperson_synonym", "inclusion_term",  # documents
         "char", "word", "centroid", "vote", "typo", "prior", "hierarchy", "lexicon_gap", "embedding",  # signals
+        "exact", "nb", "knn", "site", "cover",  # supervised signals (fitted on the known phrasings of each index)
     }
 )
 
 _F_NAMES = (
     "char_expr", "word_expr", "char_name", "word_name", "char_lay", "word_lay",
     "char_centroid", "word_centroid", "vote", "name_key", "prior", "char_best2", "word_best2", "embedding",
+    "exact", "nb_logp", "nb_post", "nb_top", "knn", "site_region", "site_same", "site_conflict", "site_extra",
+    "site_missing", "cover",
 )
+_F = {name: j for j, name in enumerate(_F_NAMES)}
 _N_F = len(_F_NAMES)
 _CANDIDATES = 30  # concepts the ranker looks at per phrase
 _GENERATE = 40  # concepts generated per phrase (by best document similarity) before the pre-score cut
@@ -91,9 +100,15 @@ _HIERARCHY_DECAY = 0.5
 # phrase a gap when its best similarity or its top probability is low. They are a neutral starting point,
 # fitted on no data; every table with enough known phrasings (the built graph, the evaluation tables) is
 # fitted on its own ones instead (see Suggester.fit).
-_UNFITTED_RANK_W = (2.0, 2.0, 2.0, 2.0, 1.5, 1.5, 1.0, 1.0, 3.0, 4.0, 0.5, 3.0, 3.0, 2.0)
+_UNFITTED_RANK_W = (2.0, 2.0, 2.0, 2.0, 1.5, 1.5, 1.0, 1.0, 3.0, 4.0, 0.5, 3.0, 3.0, 2.0,
+                    4.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.5, -0.5, 0.0, 0.0, 0.0)
 _UNFITTED_SIM_FLOOR = 0.5
 _UNFITTED_P_FLOOR = 0.2
+_NB_ALPHA = 0.1  # additive smoothing of the token counts of the association
+_NB_PRIOR = 1.0  # weight of the log share of known phrasings of a concept in the association
+_KNN = 10  # known phrasings that vote for their concepts
+_NB_GENERATE = 3  # the association's best concepts join each phrase's candidates
+_GAP_SUPERVISED = True  # the gap decision also hears the association and the nearest known phrasings
 _GAP_KNOTS = 3  # inner quantiles per gap signal where its effect may change
 _MIN_FIT = 300  # known phrasings (held out in turn) needed to fit the ranker and the gap decision
 _MIN_FIT_KNOWLEDGE = 60  # the same for a Knowledge (its expressions and lay synonyms)
@@ -150,6 +165,86 @@ class Completion:
     label: str
     matched: str
     scope: str
+
+
+# ----------------------------------------------------------------------------------------------------
+# Body sites. General anatomy (no data set's phrases): which region of the body a word names, so that a
+# phrase about the arms agrees with a concept "... of upper limb" and conflicts with "... of lower limb".
+
+_REGION_WORDS = {
+    "head": "head scalp skull forehead temple brain cranial",
+    "face": "face facial jaw cheek chin eye eyelid ear nose nasal sinus mouth lip tongue gum tooth oral",
+    "neck": "neck throat cervical",
+    "chest": "chest breast rib thorax thoracic",
+    "back": "back spine spinal lumbar",
+    "abdomen": "abdomen abdominal stomach belly gut",
+    "pelvis": "pelvis pelvic groin hip buttock",
+    "upper_limb": "arm forearm elbow wrist hand finger thumb shoulder",
+    "lower_limb": "leg thigh knee calf shin ankle foot toe heel hip",
+}
+_REGION_PHRASES = {
+    "upper limb": ("upper_limb",), "upper arm": ("upper_limb",), "upper extremity": ("upper_limb",),
+    "lower limb": ("lower_limb",), "lower leg": ("lower_limb",), "lower extremity": ("lower_limb",),
+    "lower back": ("back",), "upper back": ("back",), "limb": ("upper_limb", "lower_limb"),
+    "extremity": ("upper_limb", "lower_limb"),
+}
+
+
+def _site_tables() -> tuple[dict[str, frozenset[str]], dict[tuple[str, str], frozenset[str]]]:
+    words: dict[str, set[str]] = defaultdict(set)
+    for region, ws in _REGION_WORDS.items():
+        for w in ws.split():
+            words[textnorm.stem(textnorm.normalize(w))].add(region)
+    pairs: dict[tuple[str, str], frozenset[str]] = {}
+    for phrase, regions in _REGION_PHRASES.items():
+        st = [textnorm.stem(w) for w in textnorm.normalize(phrase).split()]
+        if len(st) == 2:
+            pairs[(st[0], st[1])] = frozenset(regions)
+        else:
+            words[st[0]] |= set(regions)
+    return {w: frozenset(r) for w, r in words.items()}, pairs
+
+
+_SITE_WORDS, _SITE_PAIRS = _site_tables()
+
+
+def sites(stems: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(regions, sites) named by a phrase's content stems: a site is a body-site word or two-word phrase.
+
+    >>> sites(textnorm.content_tokens("numbness of upper limb"))
+    (frozenset({'upper_limb'}), frozenset({'upper limb'}))
+    >>> sorted(sites(textnorm.content_tokens("my arms went numb"))[0])
+    ['upper_limb']
+    """
+    regions: set[str] = set()
+    found: set[str] = set()
+    used = set()
+    for i in range(len(stems) - 1):
+        r = _SITE_PAIRS.get((stems[i], stems[i + 1]))
+        if r:
+            regions |= r
+            found.add(f"{stems[i]} {stems[i + 1]}")
+            used |= {i, i + 1}
+    for i, w in enumerate(stems):
+        if i not in used and w in _SITE_WORDS:
+            regions |= _SITE_WORDS[w]
+            found.add(w)
+    return frozenset(regions), frozenset(found)
+
+
+_REGION_BIT = {r: 1 << i for i, r in enumerate(_REGION_WORDS)}
+
+
+def _region_mask(regions: Iterable[str]) -> int:
+    m = 0
+    for r in regions:
+        m |= _REGION_BIT[r]
+    return m
+
+
+def _nb_tokens(stems: Sequence[str]) -> list[str]:
+    """The tokens the word-to-concept association counts: the content stems and their adjacent pairs."""
+    return list(stems) + [f"{a}_{b}" for a, b in zip(stems, stems[1:])]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -258,6 +353,7 @@ class _Docs:
     words: list[list[str]] = field(default_factory=list)
     fold: list[int] = field(default_factory=list)  # -1: not a known mapping (never held out)
     own: list[bool] = field(default_factory=list)  # False: carried over from a lexicon entry
+    norm: list[str] = field(default_factory=list)  # the text normalised, words and order kept
 
     def add(self, concept: int, kind: str, text: str, fold: int = -1, own: bool = True) -> None:
         words = textnorm.content_tokens(text)
@@ -271,6 +367,7 @@ class _Docs:
         self.words.append(words)
         self.fold.append(fold)
         self.own.append(own)
+        self.norm.append(textnorm.normalize(text))
 
 
 class _Index:
@@ -289,7 +386,7 @@ class _Index:
         n_c = len(owner.ids)
         concept = owner.doc_concept[rows]
         group = owner.doc_group[rows]
-        order = np.lexsort((concept, group))
+        order = np.lexsort((group, concept))  # by concept: each concept's documents are contiguous
         self.rows = rows[order]
         self.concept = concept[order]
         self.group = group[order]
@@ -325,11 +422,14 @@ class _Index:
         self.votes: dict[str, Counter[int]] = defaultdict(Counter)
         self.names: dict[str, set[int]] = defaultdict(set)  # own names: a match makes a phrase "known"
         self.borrowed: dict[str, set[int]] = defaultdict(set)  # names carried over from the lexicon
+        self.exact: dict[str, Counter[int]] = defaultdict(Counter)  # the same words in the same order
         keys = owner.doc_key
         own = owner.doc_own
+        norms = owner.doc_norm
         for r, c, g in zip(self.rows.tolist(), self.concept.tolist(), self.group.tolist()):
             if g == 0:
                 self.votes[keys[r]][c] += 1
+                self.exact[norms[r]][c] += 1
             elif own[r]:
                 self.names[keys[r]].add(c)
             else:
@@ -345,8 +445,92 @@ class _Index:
         self.vocab = [w for w, d in zip(owner.space.word_list, df_w) if d > 0 and len(w) >= 4]
         self.vocab_set = frozenset(w for w, d in zip(owner.space.word_list, df_w) if d > 0)
         self.lex_aligned = owner.lex_aligned_mask(removed)
+        self.train = owner.doc_fold[self.rows] >= 0  # the known phrasings among this index's documents
+        self._fit_association()
         vecs = getattr(owner, "doc_vecs", None)  # the embedding centroids of this index's own documents
         self.emb_cent = None if vecs is None else _emb_centroids(vecs[self.rows], self.concept, n_c)
+
+    def _fit_association(self) -> None:
+        """A multinomial naive Bayes of concept given tokens (stems and stem pairs), counted over this
+        index's known phrasings only: which words a concept's phrasings use, whatever their spelling."""
+        from scipy.sparse import csr_matrix
+
+        owner = self.owner
+        n_c = len(owner.ids)
+        self.nb_cls = np.zeros(0, np.int64)
+        self.cover_t = None
+        if "cover" in owner.features:
+            # Which words each concept's known phrasings and label use (for the coverage of a phrase).
+            lab = np.array([owner.doc_kind[r] == "label" for r in self.rows.tolist()], bool)
+            use = np.flatnonzero(self.train | lab)
+            toks = owner.doc_tok[self.rows[use]]
+            member = csr_matrix((np.ones(len(use), np.float32), (self.concept[use], np.arange(len(use)))),
+                                shape=(n_c, len(use)))
+            b = (member @ toks).tocsr()
+            b.data[:] = 1.0
+            df = np.diff(toks.tocsc().indptr).astype(np.float32)
+            self.cover_idf = np.where(df > 0, np.log((1.0 + len(use)) / (1.0 + df)) + 1.0, 0.0).astype(np.float32)
+            self.cover_t = b.T.tocsr()
+        if "nb" not in owner.features or not self.train.any():
+            return
+        tr = np.flatnonzero(self.train)
+        toks = owner.doc_tok[self.rows[tr]]
+        cls, y = np.unique(self.concept[tr], return_inverse=True)
+        member = csr_matrix((np.ones(len(tr), np.float32), (y, np.arange(len(tr)))), shape=(len(cls), len(tr)))
+        counts = (member @ toks).tocsr()
+        df = np.diff(toks.tocsc().indptr)
+        self.nb_known = (df > 0).astype(np.float32)
+        v = float(self.nb_known.sum())
+        a = _NB_ALPHA
+        total = np.asarray(counts.sum(axis=1)).ravel()
+        lg = counts.copy()
+        lg.data = np.log1p(lg.data / a).astype(np.float32)
+        self.nb_lt = lg.T.tocsr()
+        self.nb_den = np.log(total + a * v).astype(np.float32)
+        n_docs = np.bincount(y, minlength=len(cls)).astype(np.float32)
+        self.nb_prior = (_NB_PRIOR * np.log(n_docs / n_docs.sum())).astype(np.float32)
+        self.nb_cls = cls
+        self.nb_of = np.full(n_c, -1, np.int64)
+        self.nb_of[cls] = np.arange(len(cls))
+
+    def coverage(self, stem_lists: Sequence[Sequence[str]]) -> "csr_matrix | None":
+        """Per phrase and concept, the share of the phrase's words (weighted by rarity) that the concept's
+        known phrasings or label use: a word no phrasing of the concept uses hints at another meaning."""
+        if self.cover_t is None:
+            return None
+        vocab = self.owner.tok_vocab
+        rows, cols = [], []
+        for i, ws in enumerate(stem_lists):
+            for t in set(ws):
+                j = vocab.get(t)
+                if j is not None and self.cover_idf[j] > 0:
+                    rows.append(i)
+                    cols.append(j)
+        r, c = np.array(rows, np.int64), np.array(cols, np.int64)
+        q = _csr(r, c, len(stem_lists), len(self.cover_idf), self.cover_idf[c])
+        tot = np.asarray(q.sum(axis=1)).ravel()
+        q = (q.multiply(1.0 / np.maximum(tot, 1e-9)[:, None])).tocsr()
+        return (q @ self.cover_t).tocsr()
+
+    def association(self, tok_lists: Sequence[Sequence[str]]) -> np.ndarray | None:
+        """Per phrase, the log posterior of every concept of ``nb_cls`` (None without the association)."""
+        if not len(self.nb_cls):
+            return None
+        vocab = self.owner.tok_vocab
+        rows, cols = [], []
+        for i, ts in enumerate(tok_lists):
+            for t in set(ts):
+                j = vocab.get(t)
+                if j is not None and self.nb_known[j]:
+                    rows.append(i)
+                    cols.append(j)
+        q = _csr(np.array(rows, np.int64), np.array(cols, np.int64), len(tok_lists), len(self.nb_known))
+        n_t = np.bincount(np.array(rows, np.int64), minlength=len(tok_lists)).astype(np.float32)
+        s = (q @ self.nb_lt).toarray()
+        s += self.nb_prior[None, :] - n_t[:, None] * self.nb_den[None, :]
+        s -= s.max(axis=1, keepdims=True)
+        s -= np.log(np.exp(s).sum(axis=1, keepdims=True))
+        return s
 
     @staticmethod
     def _idf(counts: "csr_matrix", n: int) -> np.ndarray:
@@ -357,9 +541,12 @@ class _Index:
 
     # -- the phrases' side
 
-    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray]:
+    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray, list[list[str]]]:
+        """Character and word vectors of the phrases, their keys, their share of unknown words, and their
+        content stems with typos corrected."""
         owner = self.owner
         chars, words, keys, extra, oov = [], [], [], [], np.zeros(len(phrases), np.float32)
+        fixed: list[list[str]] = []
         use_typo = "typo" in owner.features
         for i, p in enumerate(phrases):
             ws = textnorm.content_tokens(p)
@@ -369,12 +556,15 @@ class _Index:
             fixes: list[tuple[str, float]] = []
             unknown = [w for w in ws if w not in self.vocab_set]
             oov[i] = len(unknown) / max(1, len(ws))
+            repl: dict[str, str] = {}
             if use_typo:
                 for w in unknown:
                     fix = owner.correct(w, self)
                     if fix:
                         fixes.append((fix, 0.9))
+                        repl[w] = fix
             extra.append(fixes)
+            fixed.append([repl.get(w, w) for w in ws] if repl else ws)
         qc = _tfidf(owner.space.char_counts(chars), self.idf_c)
         qw = owner.space.word_counts(words, extra)
         qw.data = np.where(qw.data > 0, 1.0 + np.log(np.maximum(qw.data, 1e-6)), 0.0).astype(np.float32)
@@ -384,7 +574,7 @@ class _Index:
             qc = qc.multiply(0).tocsr()
         if "word" not in owner.features:
             qw = qw.multiply(0).tocsr()
-        return qc, qw, keys, oov
+        return qc, qw, keys, oov, fixed
 
     def _similarities(self, qc: "csr_matrix", qw: "csr_matrix") -> tuple:
         """Phrase-document and phrase-centroid cosines (characters, words): dense arrays for a small index,
@@ -394,7 +584,7 @@ class _Index:
                     (qc @ self.cct).toarray(), (qw @ self.cwt).toarray())
         return (qc @ self.xct).tocsr(), (qw @ self.xwt).tocsr(), (qc @ self.cct).tocsr(), (qw @ self.cwt).tocsr()
 
-    def _generate(self, sims: tuple, keys: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    def _generate(self, sims: tuple, keys: list[str], k: int, more: Sequence[Sequence[int]] = ()) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` concepts per phrase whose best document is nearest (character + word cosine), after the
         concepts sharing its key; (cand, valid) padded to a rectangle."""
         n_q, n_c = len(keys), len(self.owner.ids)
@@ -404,7 +594,7 @@ class _Index:
             nz = np.flatnonzero(np.diff(self.cptr) > 0)
             per = np.zeros((n_q, n_c), np.float32)
             if len(nz):
-                per[:, nz] = np.maximum.reduceat(g[:, self.cdocs], self.cptr[nz], axis=1)
+                per[:, nz] = np.maximum.reduceat(g, self.cptr[nz], axis=1)
             top = np.argpartition(-per, min(k, n_c - 1), axis=1)[:, :k] if n_c > k else np.tile(np.arange(n_c), (n_q, 1))
             vals = np.take_along_axis(per, top, 1)
             o = np.argsort(-vals, axis=1, kind="stable")
@@ -425,6 +615,8 @@ class _Index:
             same = [*self.votes.get(key, ()), *self.names.get(key, ()), *self.borrowed.get(key, ())]
             if same:
                 lists[i] = list(dict.fromkeys(same + lists[i]))[: max(k, len(same))]
+        for i, extra in enumerate(more):  # and the association's best concepts join them
+            lists[i] = list(dict.fromkeys(lists[i] + list(extra)))
         m = max(1, max((len(x) for x in lists), default=1))
         cand = np.zeros((n_q, m), np.int64)
         valid = np.zeros((n_q, m), bool)
@@ -432,6 +624,15 @@ class _Index:
             cand[i, : len(x)] = x
             valid[i, : len(x)] = True
         return cand, valid
+
+    @staticmethod
+    def _row_max(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+        """Per row ``r < n``, the largest of ``values`` where ``rows == r`` (``rows`` sorted; 0 if none)."""
+        out = np.zeros(n, np.float32)
+        if len(rows):
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            out[rows[starts]] = np.maximum(np.maximum.reduceat(values, starts), 0.0)
+        return out
 
     @staticmethod
     def _lookup(s: "np.ndarray | csr_matrix", rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -453,10 +654,16 @@ class _Index:
         similarity of every (phrase, document) pair looked at (for the evidence)."""
         owner = self.owner
         feats = owner.features
-        qc, qw, keys, oov = self.queries(phrases)
+        qc, qw, keys, oov, stems = self.queries(phrases)
         n_q = len(phrases)
         sims = self._similarities(qc, qw)
-        cand, valid = self._generate(sims, keys, _GENERATE)
+        nb = self.association([_nb_tokens(ws) for ws in stems])
+        more: list[list[int]] = []
+        if nb is not None:
+            k_nb = min(_NB_GENERATE, nb.shape[1])
+            best = np.argpartition(-nb, k_nb - 1, axis=1)[:, :k_nb]
+            more = self.nb_cls[best].tolist()
+        cand, valid = self._generate(sims, keys, _GENERATE, more)
         m = cand.shape[1]
         # Every (phrase, candidate, document of the candidate) triple.
         pi, pj = np.nonzero(valid)
@@ -468,12 +675,16 @@ class _Index:
         prow = pi[pair]
         s_c, s_w = self._lookup(sims[0], prow, doc), self._lookup(sims[1], prow, doc)
         f = np.zeros((n_q, m, _N_F), np.float32)
+        # The best document of each (phrase, candidate, group): a pair's documents are sorted by group.
+        gk = pair * _N_GROUPS + self.group[doc]
+        starts = np.flatnonzero(np.r_[True, gk[1:] != gk[:-1]]) if len(gk) else np.zeros(0, np.int64)
         flat = np.zeros(len(pi) * _N_GROUPS, np.float32)
-        grp = self.group[doc]
-        np.maximum.at(flat, pair * _N_GROUPS + grp, s_c)
+        if len(gk):
+            flat[gk[starts]] = np.maximum.reduceat(s_c, starts)
         fc = flat.reshape(-1, _N_GROUPS)
         flat = np.zeros(len(pi) * _N_GROUPS, np.float32)
-        np.maximum.at(flat, pair * _N_GROUPS + grp, s_w)
+        if len(gk):
+            flat[gk[starts]] = np.maximum.reduceat(s_w, starts)
         fw = flat.reshape(-1, _N_GROUPS)
         for g in range(_N_GROUPS):
             f[pi, pj, 2 * g] = fc[:, g]
@@ -481,13 +692,21 @@ class _Index:
         if "centroid" in feats and len(pi):
             f[pi, pj, 6] = self._lookup(sims[2], pi, pc)
             f[pi, pj, 7] = self._lookup(sims[3], pi, pc)
+        norms = [textnorm.normalize(p) for p in phrases]
+        use_exact = "exact" in feats
         for i, key in enumerate(keys):
             votes = self.votes.get(key) if "vote" in feats else None
             names = self.names.get(key)
             borrowed = self.borrowed.get(key)
             if not (votes or names or borrowed):
                 continue
-            where = {int(c): j for j, c in enumerate(cand[i]) if valid[i, j]}
+            where = {c: j for j, c in enumerate(cand[i].tolist()) if valid[i, j]}
+            ex = self.exact.get(norms[i]) if use_exact else None
+            if ex:  # the share of known phrasings with the same words in the same order
+                total = sum(ex.values())
+                for c, v in ex.items():
+                    if c in where:
+                        f[i, where[c], _F["exact"]] = v / total
             if votes:
                 total = sum(votes.values())
                 for c, v in votes.items():
@@ -507,9 +726,48 @@ class _Index:
         f[:, :, 12] = best_w**2
         if emb is not None and "embedding" in feats and self.emb_cent is not None and len(pi):
             f[pi, pj, 13] = np.einsum("nd,nd->n", emb[pi], self.emb_cent[pc])
+        nb_max = np.zeros(n_q, np.float32)
+        nb_top = np.full(n_q, -1, np.int64)
+        if nb is not None:
+            ci = self.nb_of[cand]
+            lp = np.where(ci >= 0, np.take_along_axis(nb, np.maximum(ci, 0), 1), -np.inf)
+            f[:, :, _F["nb_logp"]] = np.maximum(lp, -20.0) / 20.0 + 1.0
+            f[:, :, _F["nb_post"]] = np.exp(lp)
+            am = nb.argmax(axis=1)
+            nb_top = self.nb_cls[am]
+            nb_max = np.exp(nb[np.arange(n_q), am])
+            f[:, :, _F["nb_top"]] = cand == nb_top[:, None]
+        if "knn" in feats and len(pair):  # the concepts of the nearest known phrasings, weighted by nearness
+            sim = 0.5 * (s_c + s_w)
+            best_sim = self._row_max(prow, sim, n_q)
+            m = self.train[doc] & (sim > 0) & (sim >= 0.5 * best_sim[prow])  # the far ones weigh little anyway
+            ip, sp, pp = prow[m], sim[m], pair[m]
+            o = np.lexsort((-sp, ip))
+            ip, sp, pp = ip[o], sp[o], pp[o]
+            rank = np.arange(len(ip)) - np.searchsorted(ip, ip)
+            keep = rank < _KNN
+            w = sp[keep] ** 2
+            vote = np.bincount(pp[keep], w, minlength=len(pi))
+            total = np.bincount(ip[keep], w, minlength=n_q)
+            f[pi, pj, _F["knn"]] = vote / np.maximum(total[pi], 1e-9)
+        cover = self.coverage(stems)
+        if cover is not None and len(pi):
+            f[pi, pj, _F["cover"]] = self._lookup(cover, pi, pc)
+        if "site" in feats:  # agreement of the body regions named by the phrase and by the concept's label
+            psites = [sites(ws) for ws in stems]
+            pm = np.array([_region_mask(r) for r, _ in psites], np.int64)[:, None]
+            cm = self.owner.concept_regions[cand]
+            region = (cm & pm) != 0
+            f[:, :, _F["site_region"]] = region
+            f[:, :, _F["site_conflict"]] = (cm != 0) & (pm != 0) & ~region
+            f[:, :, _F["site_extra"]] = (cm != 0) & (pm == 0)
+            f[:, :, _F["site_missing"]] = (cm == 0) & (pm != 0)
+            for i, j in zip(*np.nonzero(region)):
+                f[i, j, _F["site_same"]] = bool(psites[i][1] & self.owner.concept_sites[int(cand[i, j])][1])
         f[~valid] = 0.0
         # Order the candidates by a simple pre-score and keep the best _CANDIDATES.
-        pre = best_c + best_w + 0.5 * (f[:, :, 6] + f[:, :, 7]) + f[:, :, 8] + f[:, :, 9] + 0.5 * f[:, :, 13]
+        pre = (best_c + best_w + 0.5 * (f[:, :, 6] + f[:, :, 7]) + f[:, :, 8] + f[:, :, 9] + 0.5 * f[:, :, 13]
+               + f[:, :, _F["exact"]] + f[:, :, _F["nb_post"]] + f[:, :, _F["knn"]])
         pre[~valid] = -1.0
         order = np.argsort(-pre, axis=1, kind="stable")[:, :_CANDIDATES]
         cand = np.take_along_axis(cand, order, 1)
@@ -520,10 +778,8 @@ class _Index:
             cand = np.pad(cand, ((0, 0), (0, pad)))
             valid = np.pad(valid, ((0, 0), (0, pad)))
             f = np.pad(f, ((0, 0), (0, pad), (0, 0)))
-        max_c = np.zeros(n_q, np.float32)
-        max_w = np.zeros(n_q, np.float32)
-        np.maximum.at(max_c, prow, s_c)
-        np.maximum.at(max_w, prow, s_w)
+        max_c = self._row_max(prow, s_c, n_q)
+        max_w = self._row_max(prow, s_w, n_q)
         lex_gap = np.zeros(n_q, np.float32)
         lex_un = np.zeros(n_q, np.float32)
         lex_al = np.zeros(n_q, np.float32)
@@ -538,7 +794,7 @@ class _Index:
             "cand": cand, "feat": f, "valid": valid, "keys": keys, "oov": oov,
             "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
             "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
-            "max_c": max_c, "max_w": max_w,
+            "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "nb_top": nb_top, "norms": norms,
             "pairs": (prow, self.concept[doc], self.rows[doc], s_c, s_w),
         }
 
@@ -900,8 +1156,25 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
         (1.0 - fx["known"]) * fx["max_w"],
         (1.0 - fx["known"]) * np.maximum(top[:, 2], top[:, 3]),
         fx["max_c"] ** 2,
-        np.ones(n),
     ]
+    if _GAP_SUPERVISED:
+        j1 = prob.argmax(axis=1)
+        best = fx["feat"][np.arange(n), j1]
+        c1 = fx["cand"][np.arange(n), j1]
+        agree = (c1 == fx["nb_top"]).astype(np.float64)
+        cols += [
+            fx["nb_max"],  # how sure the word-to-concept association is of any concept
+            agree,  # whether it agrees with the ranker
+            agree * fx["nb_max"],
+            best[:, _F["nb_post"]],
+            best[:, _F["knn"]],  # the share of the nearest known phrasings that are the top concept's
+            best[:, _F["exact"]],
+            (1.0 - fx["known"]) * best[:, _F["knn"]],
+            best[:, _F["cover"]],  # the share of the phrase's words that the top concept's phrasings use
+            (1.0 - fx["known"]) * best[:, _F["cover"]],
+            fx["feat"][:, :, _F["cover"]].max(axis=1),
+        ]
+    cols.append(np.ones(n))
     return np.stack(cols, axis=1).astype(np.float64)
 
 
@@ -1100,9 +1373,21 @@ class Suggester:
         self.doc_key = [docs.key[i] for i in keep]
         self.doc_fold = np.array([docs.fold[i] for i in keep], np.int64)
         self.doc_own = [docs.own[i] for i in keep]
+        self.doc_norm = [docs.norm[i] for i in keep]
         chars = [docs.chars[i] for i in keep]
         words = [docs.words[i] for i in keep]
         self.space = _Space(chars, words)
+        # The association tokens of the known phrasings (the documents that cross-validation holds out).
+        self.tok_vocab: dict[str, int] = {}
+        trows, tcols = [], []
+        for r, ws in enumerate(words):
+            if self.doc_fold[r] >= 0 or self.doc_kind[r] == "label":
+                for t in set(_nb_tokens(ws)):
+                    trows.append(r)
+                    tcols.append(self.tok_vocab.setdefault(t, len(self.tok_vocab)))
+        self.doc_tok = _csr(np.array(trows, np.int64), np.array(tcols, np.int64), len(words), max(1, len(self.tok_vocab)))
+        self.concept_sites = [sites(textnorm.content_tokens(label)) for label in self.labels]
+        self.concept_regions = np.array([_region_mask(r) for r, _ in self.concept_sites], np.int64)
         self.char_counts = self.space.char_counts(chars)
         self.word_counts = self.space.word_counts(words)
         if "label" not in self.features:
@@ -1287,19 +1572,25 @@ class Suggester:
         lin = fx["feat"] @ self.rank_w
         prob = _softmax(lin, fx["valid"])
         p_gap = self._p_gap(fx, prob, lin) if self.fitted else np.zeros(len(phrases))
+        orders = np.argsort(-prob, axis=1, kind="stable")[:, :top]
+        share = fx["feat"][:, :, _F["exact"]]
+        for i in np.flatnonzero(share.max(axis=1) > 0):
+            # A phrasing already mapped, word for word: its majority concept comes first.
+            j = int(np.lexsort((-prob[i], -share[i]))[0])
+            if j != orders[i, 0]:
+                prob[i, j] = prob[i, orders[i, 0]]
+                orders[i] = np.concatenate([[j], orders[i][orders[i] != j]])[:top]
+        picked = [[int(fx["cand"][i, j]) for j in orders[i] if fx["valid"][i, j]] for i in range(len(phrases))]
+        evidence = self._evidence_batch(picked, fx, phrases)
         results = []
         for i, phrase in enumerate(phrases):
             cands: list[Candidate] = []
             if not textnorm.content_tokens(phrase):
                 results.append(Suggestion(phrase, SuggestionStatus.GAP, ()))
                 continue
-            order = np.argsort(-prob[i], kind="stable")
-            chosen: list[tuple[int, float, tuple[Evidence, ...]]] = []
-            for j in order[:top]:
-                if not fx["valid"][i, j]:
-                    continue
-                c = int(fx["cand"][i, j])
-                chosen.append((c, float(prob[i, j]), self._evidence(i, c, fx, phrase)))
+            chosen: list[tuple[int, float, tuple[Evidence, ...]]] = [
+                (int(fx["cand"][i, j]), float(prob[i, j]), evidence.get((i, int(fx["cand"][i, j])), ()))
+                for j in orders[i] if fx["valid"][i, j]]
             if "hierarchy" in self.features:
                 chosen = self._add_parents(chosen, top)
             for c, score, ev in chosen[:top]:
@@ -1339,26 +1630,33 @@ class Suggester:
                     rows[p] = [score * _HIERARCHY_DECAY, (why,)]
         return sorted(((c, s, ev) for c, (s, ev) in rows.items()), key=lambda t: -t[1])
 
-    def _evidence(self, i: int, c: int, fx: dict, phrase: str) -> tuple[Evidence, ...]:
+    def _evidence_batch(self, picked: list[list[int]], fx: dict, phrases: Sequence[str]) -> dict[tuple[int, int], tuple[Evidence, ...]]:
+        """The evidence of every (phrase, picked concept): its best matching documents, at most 3."""
         prow, pcon, prows, s_c, s_w = fx["pairs"]
-        if "_pair_order" not in fx:
-            key = prow.astype(np.int64) * len(self.ids) + pcon
-            o = np.argsort(key, kind="stable")
-            fx["_pair_order"], fx["_pair_key"] = o, key[o]
-        o, skey = fx["_pair_order"], fx["_pair_key"]
-        k = i * len(self.ids) + c
-        sel = o[np.searchsorted(skey, k) : np.searchsorted(skey, k, side="right")]
-        if not len(sel):
-            return ()
-        rows = prows[sel]
-        sc = s_c[sel]
-        sw = s_w[sel]
-        best = np.maximum(sc, sw)
-        key = fx["keys"][i]
+        n = len(self.ids)
+        want = np.array(sorted({i * n + c for i, cs in enumerate(picked) for c in cs}), np.int64)
+        key = prow.astype(np.int64) * n + pcon
+        sel = np.flatnonzero(np.isin(key, want))
+        best = np.maximum(s_c[sel], s_w[sel])
+        o = np.lexsort((-best, key[sel]))
+        sel, best, k = sel[o], best[o], key[sel][o]
+        rank = np.arange(len(k)) - np.searchsorted(k, k)
+        keep = rank < 12
+        sel, best, k = sel[keep], best[keep], k[keep]
+        groups: dict[int, list[tuple[int, float, float, float]]] = defaultdict(list)
+        for kk, r, a, b, m in zip(k.tolist(), prows[sel].tolist(), s_c[sel].tolist(), s_w[sel].tolist(), best.tolist()):
+            groups[kk].append((r, a, b, m))
+        out: dict[tuple[int, int], tuple[Evidence, ...]] = {}
+        for kk, rows in groups.items():
+            i, c = divmod(kk, n)
+            out[(i, c)] = self._evidence(rows, fx["keys"][i], phrases[i])
+        return out
+
+    def _evidence(self, found: list[tuple[int, float, float, float]], key: str, phrase: str) -> tuple[Evidence, ...]:
+        """Evidence from the best documents (row, character and word cosines, best of both) of a concept."""
         folded = " ".join(phrase.casefold().split())
         out: dict[str, Evidence] = {}
-        for j in np.argsort(-best, kind="stable")[:12]:
-            r = int(rows[j])
+        for r, sc, sw, bst in found:
             kind = self.doc_kind[r]
             text = self.doc_text[r]
             if kind in out or any(e.text.casefold() == text.casefold() for e in out.values()):
@@ -1368,10 +1666,10 @@ class Suggester:
             elif self.doc_key[r] == key:
                 how, s = "same words after normalisation", 1.0
             else:
-                s = float(best[j])
+                s = bst
                 if s < 0.2:
                     continue
-                how = f"similar (characters {sc[j]:.2f}, words {sw[j]:.2f})"
+                how = f"similar (characters {sc:.2f}, words {sw:.2f})"
             out[kind] = Evidence(kind, text, how, round(s, 4))
         return tuple(sorted(out.values(), key=lambda e: -e.score)[:3])
 

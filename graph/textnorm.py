@@ -61,8 +61,10 @@ _APOSTROPHE = re.compile(r"['\u2019\u2018`]")
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     text = _APOSTROPHE.sub("", text).replace("&", " and ")
     return _NON_WORD.sub(" ", text).strip()
 
@@ -83,6 +85,7 @@ def _spell(word: str) -> str:
 _OUR = frozenset({"color", "tumor", "behavior", "odor", "humor", "labor", "favor", "vapor", "rumor", "flavor"})
 
 
+@lru_cache(maxsize=100_000)
 def normalize(text: str) -> str:
     """Case, accents, punctuation and British spelling folded; word order and inflections kept.
 

@@ -254,3 +254,29 @@ def test_cli_without_build_says_so(tmp_path: Path) -> None:
                            "pins and needles"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "hgap build" in done.stderr
+
+
+def test_known_phrase_majority_concept_comes_first() -> None:
+    """A phrasing mapped word for word comes back known with its majority concept first, even when other
+    phrasings with the same words in another order (the same key) map elsewhere."""
+    from hgap.graph.suggest import _F, _N_F
+
+    concepts = [("F", "Fatigue"), ("T", "Feeling tired"), ("W", "Tired")]
+    known = [("extreme tiredness", "F"), ("feeling extremely tired", "T"), ("extremely tired feeling", "T"),
+             ("tiredness extreme", "T"), ("extremely tired", "W"), ("tired", "W")]
+    s = Suggester.from_tables(concepts, known, fit=False)
+    s.rank_w = np.zeros(_N_F)
+    s.rank_w[_F["vote"]] = 10.0  # a ranker that would follow the key's votes alone
+    r = s.suggest("Extreme tiredness")
+    assert r.status.value == "known" and r.candidates[0].concept_id == "F"
+    scores = [c.score for c in r.candidates]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_body_sites() -> None:
+    from hgap.graph.suggest import sites
+
+    assert sites(textnorm.content_tokens("arms started going numb"))[0] == {"upper_limb"}
+    assert sites(textnorm.content_tokens("Numbness of lower limb"))[0] == {"lower_limb"}
+    assert sites(textnorm.content_tokens("muscle aches in thighs"))[1] == {"thigh"}
+    assert sites(textnorm.content_tokens("feeling sick"))[0] == frozenset()
