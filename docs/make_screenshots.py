@@ -17,10 +17,11 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 DOCS = Path(__file__).resolve().parent
+# name: (path, whole page?) — the clusters page is long, so only its first screen.
 SHOTS = {
-    "screenshot-result.png": "/search?q=pins+and+needles",
-    "screenshot-gap.png": "/search?q=my+head+feels+like+it%27s+fizzing",
-    "screenshot-gaps.png": "/gaps/clusters",
+    "screenshot-result.png": ("/search?q=pins+and+needles", True),
+    "screenshot-gap.png": ("/search?q=my+head+feels+like+it%27s+fizzing", True),
+    "screenshot-gaps.png": ("/gaps/clusters", False),
 }
 
 
@@ -49,10 +50,10 @@ def main() -> int:
                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run",
                                               "--disable-background-networking", "--disable-component-update", "--disable-sync"])
             page = browser.new_page(viewport={"width": 1100, "height": 900})
-            for name, path in SHOTS.items():
+            for name, (path, whole) in SHOTS.items():
                 page.goto(f"http://127.0.0.1:{port}{path}")
                 page.wait_for_load_state("networkidle")
-                page.screenshot(path=str(DOCS / name), full_page=True)
+                page.screenshot(path=str(DOCS / name), full_page=whole)
                 print(f"wrote {DOCS / name}")
             browser.close()
     finally:
