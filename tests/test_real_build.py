@@ -65,3 +65,16 @@ def test_sample_of_the_real_graph_is_consistent_under_hermit(real_graph: LoadedG
     assert len(sample.concepts) > 400 and len(sample.mappings) > 500
     report = check_knowledge(sample)
     assert report.consistent and not report.unsatisfiable_classes, report.message
+
+
+def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph: LoadedGraph) -> None:
+    from hgap.graph.suggest import Suggester
+    from hgap.ontology.vocab import SuggestionStatus
+
+    suggester = Suggester.from_knowledge(real_graph.knowledge)
+    assert suggester.fit_report["gap_examples"] == real_graph.manifest["expressions_unmapped"]
+    pins = suggester.suggest("pins and needles")
+    assert pins.status is SuggestionStatus.KNOWN and pins.candidates[0].concept_id == "HP:0003401"
+    assert suggester.suggest("zaps in my brain when I look sideways").status is SuggestionStatus.GAP
+    wee = suggester.suggest("my wee burns")  # lay words: wee → urine, urination
+    assert "HP:0100518" in [c.concept_id for c in wee.candidates[:3]]  # dysuria
