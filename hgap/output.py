@@ -1,53 +1,67 @@
-"""Writing rows for a person (an aligned table) or a program (CSV, TSV, JSON): one table of formats."""
+"""Writing rows for a person (a fixed-width table) or a program (CSV, TSV, JSON): the one writer every
+command uses, formats chosen from one table."""
 from __future__ import annotations
 
 import csv
 import json
 import sys
-from typing import Callable, Sequence, TextIO
+from typing import Any, Sequence, TextIO
 
 from hgap.ontology.vocab import contract
 
-Row = Sequence[object]
+FORMATS = ("table", "csv", "tsv", "json")
+Column = tuple[str, str, int]  # key, header, width in the table
 
 
-def _cell(value: object) -> str:
+def cell(value: Any) -> str:
+    """A value as a table cell: IRIs as CURIEs, floats to two places, lists joined with '; '."""
     if value is None:
         return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
     text = str(value)
     return contract(text) if text.startswith(("http://", "https://")) else text
 
 
-def _table(columns: Sequence[str], rows: Sequence[Row], out: TextIO) -> None:
-    cells = [[_cell(v) for v in row] for row in rows]
-    widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(), file=out)
-    print("  ".join("-" * w for w in widths), file=out)
-    for row in cells:
-        print("  ".join((v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths)).rstrip(), file=out)
-    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str = "table",
+         out: TextIO | None = None, empty: str = "nothing found") -> None:
+    """Write ``rows`` as a fixed-width table (``columns``: key, header, width; numbers right-aligned, long
+    text cut with '…'), as CSV or TSV (the column keys as header), or as JSON (the rows as they are)."""
+    out = out or sys.stdout
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        json.dump(list(rows), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    if fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n",
+                            quoting=csv.QUOTE_MINIMAL if fmt == "csv" else csv.QUOTE_NONE, escapechar="\\")
+        writer.writerow([key for key, _, _ in columns])
+        for row in rows:
+            writer.writerow([cell(row.get(key)).replace("\t", " ").replace("\n", " ") for key, _, _ in columns])
+        return
+    if not rows:
+        out.write(empty + "\n")
+        return
+    numeric = {key for key, _, _ in columns if all(isinstance(r.get(key), (int, float)) for r in rows)}
+    widths = [min(width, max([len(header)] + [len(cell(r.get(key))) for r in rows])) for key, header, width in columns]
+
+    def fit(text: str, width: int, right: bool) -> str:
+        if len(text) > width:
+            text = text[: width - 1] + "…"
+        return text.rjust(width) if right else text.ljust(width)
+
+    out.write("  ".join(fit(h, w, k in numeric) for (k, h, _), w in zip(columns, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in rows:
+        out.write("  ".join(fit(cell(row.get(k)), w, k in numeric) for (k, _, _), w in zip(columns, widths)).rstrip() + "\n")
 
 
-def _delimited(delimiter: str) -> Callable[[Sequence[str], Sequence[Row], TextIO], None]:
-    def write(columns: Sequence[str], rows: Sequence[Row], out: TextIO) -> None:
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
-    return write
-
-
-def _json(columns: Sequence[str], rows: Sequence[Row], out: TextIO) -> None:
-    json.dump([{c: _cell(v) for c, v in zip(columns, row)} for row in rows], out, indent=2, ensure_ascii=False)
-    out.write("\n")
-
-
-FORMATS: dict[str, Callable[[Sequence[str], Sequence[Row], TextIO], None]] = {
-    "table": _table,
-    "csv": _delimited(","),
-    "tsv": _delimited("\t"),
-    "json": _json,
-}
-
-
-def write_rows(columns: Sequence[str], rows: Sequence[Row], fmt: str = "table", out: TextIO | None = None) -> None:
-    FORMATS[fmt](columns, rows, out or sys.stdout)
+def write_rows(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table",
+               out: TextIO | None = None) -> None:
+    """:func:`emit` for a query answer: columns by name, rows as tuples, IRIs shown as CURIEs."""
+    records = [{c: (cell(v) if fmt == "json" else v) for c, v in zip(columns, row)} for row in rows]
+    emit(records, [(c, c, 60) for c in columns], fmt, out, empty="(no rows)")

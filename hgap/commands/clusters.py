@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from hgap.commands.gaps import add_common, check_top, emit, load_graph
+from hgap.commands.gaps import add_common, check_top, load_graph
+from hgap.output import emit
 
 COLUMNS = (
     ("rank", "rank", 4), ("representative_text", "representative", 30), ("size", "size", 4),

@@ -1,16 +1,14 @@
 """``hgap gaps``: where patient language falls through, ranked by impact.
 
-Also home of the output helpers that ``hgap clusters`` and ``hgap impact`` share (:func:`emit`)."""
+Also home of the options and loading that ``hgap clusters`` and ``hgap impact`` share."""
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+
+from hgap.output import FORMATS, emit  # noqa: F401 - emit is used below and by the other gap commands
 
 KINDS = ("unmapped_expression", "uncodable_concept", "weak_bridge", "stranded_category")
-FORMATS = ("table", "tsv", "json")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -37,48 +35,6 @@ def check_top(top: int) -> int | None:
     if top < 0:
         raise ValueError("--top: must not be negative")
     return top or None
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
-def emit(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, int]], fmt: str,
-         out: TextIO | None = None, empty: str = "nothing found") -> None:
-    """Write ``rows`` as a fixed-width table (``columns``: key, header, width; numbers right-aligned,
-    long text cut with '…'), as TSV (the column keys as header) or as JSON (the rows as they are)."""
-    out = out or sys.stdout
-    if fmt == "json":
-        json.dump(list(rows), out, indent=2, ensure_ascii=False)
-        out.write("\n")
-        return
-    if fmt == "tsv":
-        out.write("\t".join(key for key, _, _ in columns) + "\n")
-        for row in rows:
-            out.write("\t".join(_cell(row.get(key, "")).replace("\t", " ").replace("\n", " ") for key, _, _ in columns) + "\n")
-        return
-    if not rows:
-        out.write(empty + "\n")
-        return
-    numeric = {key for key, _, _ in columns if all(isinstance(r.get(key), (int, float)) for r in rows)}
-    widths = []
-    for key, header, width in columns:
-        longest = max([len(header)] + [len(_cell(r.get(key, ""))) for r in rows])
-        widths.append(min(width, longest))
-
-    def fit(text: str, width: int, right: bool) -> str:
-        if len(text) > width:
-            text = text[: width - 1] + "…"
-        return text.rjust(width) if right else text.ljust(width)
-
-    out.write("  ".join(fit(h, w, k in numeric) for (k, h, _), w in zip(columns, widths)).rstrip() + "\n")
-    out.write("  ".join("-" * w for w in widths) + "\n")
-    for row in rows:
-        out.write("  ".join(fit(_cell(row.get(k, "")), w, k in numeric) for (k, _, _), w in zip(columns, widths)).rstrip() + "\n")
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hgap.commands.gaps import emit, load_graph
+from hgap.commands.gaps import load_graph
+from hgap.output import emit
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
