@@ -37,3 +37,7 @@ def fixture_home(tmp_path_factory: pytest.TempPathFactory, fixture_sources: Sour
 @pytest.fixture(scope="session")
 def fixture_graph(fixture_home: Path) -> LoadedGraph:
     return load(fixture_home)
+
+# The web app's fixtures (Flask tutorial style: `app` and `client` over the fixture build in a temporary home,
+# `live_server` running it under waitress on loopback).
+from test_webui_support import app, client, live_server  # noqa: E402,F401

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_webui_support import live_server  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

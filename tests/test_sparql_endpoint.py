@@ -14,7 +14,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from fixture_ids import PARESTHESIA, PINS_AND_NEEDLES
-from test_webui_support import app, client, live_server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.server
 

@@ -11,7 +11,7 @@ import pytest
 
 import fixture_ids as ids
 from hgap.graph import textnorm
-from hgap.graph.suggest import Lexicon, Suggester
+from hgap.graph.suggest import Suggester
 from hgap.ontology.model import Concept, Knowledge, Synonym
 
 CONCEPTS = [

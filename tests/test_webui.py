@@ -7,7 +7,6 @@ import re
 import pytest
 from fixture_ids import (BRAIN_ZAPS, HANGXIETY, PARESTHESIA, PINS_AND_NEEDLES, R00_1_BRADYCARDIA, R20_2_PARESTHESIA,
                          RESTLESS_LEGS, UNMAPPED_EXPRESSIONS)
-from test_webui_support import app, client  # noqa: F401 - fixtures
 
 
 def test_search_page_is_accessible_html(client) -> None:
