@@ -1005,20 +1005,14 @@ def load_built(home: Path | None = None) -> "Knowledge | None":
 
 
 def _category_links(knowledge: "Knowledge") -> dict[str, tuple[CategoryLink, ...]]:
-    """Per concept, the categories it reaches: strong mappings first, then by confidence."""
+    """Per concept, the categories it reaches, strongest first (:func:`hgap.ontology.model.concept_categories`)."""
     from hgap.ontology.model import concept_categories
-    from hgap.ontology.vocab import ReviewStatus
 
-    out: dict[str, tuple[CategoryLink, ...]] = {}
-    for cid, maps in concept_categories(knowledge).items():
-        links = []
-        for m in sorted(maps, key=lambda m: (not m.is_strong, -m.confidence, m.object_id)):
-            if m.review_status is ReviewStatus.REJECTED:
-                continue
-            cat = knowledge.categories[m.object_id]
-            links.append(CategoryLink(cat.id, cat.label, m.predicate_id.value, m.mapping_justification.value, m.confidence))
-        out[cid] = tuple(links)
-    return out
+    return {
+        cid: tuple(CategoryLink(m.object_id, knowledge.categories[m.object_id].label, m.predicate_id.value,
+                                m.mapping_justification.value, m.confidence) for m in maps)
+        for cid, maps in concept_categories(knowledge).items()
+    }
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -195,10 +195,16 @@ class Knowledge:
 
 
 def concept_categories(knowledge: Knowledge) -> dict[str, list[Mapping]]:
-    """For each concept, its mappings to EHR categories (curated, lexical, chained and structural)."""
+    """For each concept, its mappings to EHR categories (curated, lexical, chained and structural), rejected
+    ones left out, strongest first: exact/close/narrow before broad/related, ICD-10-CM before template
+    sections, then by confidence."""
     index: dict[str, list[Mapping]] = {}
     for mapping in knowledge.category_mappings():
-        index.setdefault(mapping.subject_id, []).append(mapping)
+        if mapping.review_status is not ReviewStatus.REJECTED:
+            index.setdefault(mapping.subject_id, []).append(mapping)
+    for mappings in index.values():
+        mappings.sort(key=lambda m: (not m.is_strong, knowledge.categories[m.object_id].kind is CategoryKind.SECTION,
+                                     -m.confidence, m.object_id))
     return index
 
 
@@ -210,7 +216,5 @@ def reached_categories(knowledge: Knowledge) -> dict[str, set[str]]:
     for mapping in knowledge.expression_mappings():
         if mapping.review_status is ReviewStatus.REJECTED:
             continue
-        reached[mapping.subject_id].update(
-            m.object_id for m in by_concept.get(mapping.object_id, ()) if m.review_status is not ReviewStatus.REJECTED
-        )
+        reached[mapping.subject_id].update(m.object_id for m in by_concept.get(mapping.object_id, ()))
     return reached

@@ -136,14 +136,9 @@ class GraphState:
         """The EHR categories a concept is coded under, strongest link first (rejected links left out)."""
         out = []
         for m in self.by_concept.get(concept_id, ()):
-            if m.review_status is ReviewStatus.REJECTED:
-                continue
-            cat = self.knowledge.categories.get(m.object_id)
-            if cat is None:
-                continue
+            cat = self.knowledge.categories[m.object_id]
             out.append({"id": cat.id, "label": cat.label, "kind": cat.kind.value,
                         "icd10cm": cat.kind is not CategoryKind.SECTION, **_mapping_dict(m)})
-        out.sort(key=lambda d: (not d["strong"], not d["icd10cm"], -d["confidence"], d["id"]))
         return out
 
     def category(self, category_id: str) -> dict | None:
