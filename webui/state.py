@@ -55,8 +55,8 @@ def _mapping_dict(m: Mapping) -> dict:
 class GraphState:
     """The loaded graph and everything derived from it for serving."""
 
-    def __init__(self, loaded: LoadedGraph, flags: FlagStore) -> None:
-        from hgap.graph.suggest import Suggester
+    def __init__(self, loaded: LoadedGraph, flags: FlagStore, embeddings: bool = False) -> None:
+        from hgap.graph.suggest import Suggester, load_embedder
 
         self.loaded = loaded
         self.knowledge: Knowledge = loaded.knowledge
@@ -64,7 +64,9 @@ class GraphState:
         self.manifest = loaded.manifest
         self.flags = flags
         k = self.knowledge
-        self.suggester = Suggester.from_knowledge(k)
+        # The optional sentence-embedding model (hgap[embeddings]) when asked for: better on sentence-like
+        # phrasings, at a few seconds' start-up (benchmarks/eval_builtin.py).
+        self.suggester = Suggester.from_knowledge(k, embedder=load_embedder() if embeddings else None)
         self.by_concept = concept_categories(k)
         self.expr_mappings: dict[str, list[Mapping]] = defaultdict(list)
         self.concept_exprs: dict[str, list[Mapping]] = defaultdict(list)
