@@ -136,11 +136,15 @@ def main() -> int:
             while not stop.is_set():
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 start = time.perf_counter()
-                conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": SLOW_QUERY}))
-                response = conn.getresponse()
-                response.read()
+                try:
+                    conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": SLOW_QUERY}))
+                    response = conn.getresponse()
+                    response.read()
+                except OSError:  # the server is stopped while the slow query still runs: the run is over
+                    return
+                finally:
+                    conn.close()
                 slow_results.append((response.status, time.perf_counter() - start))
-                conn.close()
 
         slow_thread = threading.Thread(target=slow, daemon=True)
         slow_thread.start()
