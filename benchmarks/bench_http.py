@@ -140,7 +140,7 @@ def main() -> int:
                     conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": SLOW_QUERY}))
                     response = conn.getresponse()
                     response.read()
-                except OSError:  # the server is stopped while the slow query still runs: the run is over
+                except (OSError, http.client.HTTPException):  # the server stopped under the slow query: the run is over
                     return
                 finally:
                     conn.close()
