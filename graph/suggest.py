@@ -1192,6 +1192,7 @@ class Suggester:
     """
 
     def __init__(self) -> None:
+        self._doc_folded: list[str] | None = None
         self.gap_texts: list[str] = []  # phrasings known to be gaps (curated expressions with no mapping)
         self.ids: list[str] = []
         self.labels: list[str] = []
@@ -1699,13 +1700,17 @@ class Suggester:
     def _evidence(self, found: list[tuple[int, float, float, float]], key: str, phrase: str) -> tuple[Evidence, ...]:
         """Evidence from the best documents (row, character and word cosines, best of both) of a concept."""
         folded = " ".join(phrase.casefold().split())
+        if self._doc_folded is None:  # each document's text folded once, not once per phrase
+            self._doc_folded = [" ".join(t.casefold().split()) for t in self.doc_text]
         out: dict[str, Evidence] = {}
+        used: set[str] = set()
         for r, sc, sw, bst in found:
             kind = self.doc_kind[r]
             text = self.doc_text[r]
-            if kind in out or any(e.text.casefold() == text.casefold() for e in out.values()):
+            doc_folded = self._doc_folded[r]
+            if kind in out or doc_folded in used:
                 continue
-            if " ".join(text.casefold().split()) == folded:
+            if doc_folded == folded:
                 how, s = "exact", 1.0
             elif self.doc_key[r] == key:
                 how, s = "same words after normalisation", 1.0
@@ -1715,6 +1720,7 @@ class Suggester:
                     continue
                 how = f"similar (characters {sc:.2f}, words {sw:.2f})"
             out[kind] = Evidence(kind, text, how, round(s, 4))
+            used.add(doc_folded)
         return tuple(sorted(out.values(), key=lambda e: -e.score)[:3])
 
     # -- autocomplete
