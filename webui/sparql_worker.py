@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import queue
 import re
 import threading
+from typing import Any, Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -267,6 +269,12 @@ def write_triples(triples: list, fmt: str) -> bytes:  # type: ignore[type-arg]
     return ox.serialize(triples, format=rdf)
 
 
+
+def _take(items: Iterable[Any], cap: int) -> tuple[list[Any], bool]:
+    """Up to ``cap`` items, and whether more were left (the answer is then cut at the row cap)."""
+    taken = list(itertools.islice(items, cap + 1))
+    return taken[:cap], len(taken) > cap
+
 def run_in_store(store, text: str, fmt: str, max_rows: int) -> tuple[bytes, bool]:  # type: ignore[no-untyped-def]
     """Run a checked query on a pyoxigraph store: (body, truncated)."""
     import pyoxigraph as ox
@@ -281,21 +289,10 @@ def run_in_store(store, text: str, fmt: str, max_rows: int) -> tuple[bytes, bool
             return write_ask(bool(result), fmt), False
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows = []
-            truncated = False
-            for solution in result:
-                if len(rows) >= max_rows:
-                    truncated = True
-                    break
-                rows.append([solution[v] for v in variables])
+            solutions, truncated = _take(result, max_rows)
+            rows = [[solution[v] for v in variables] for solution in solutions]
             return write_select(variables, rows, fmt if fmt in RESULT_FORMATS else "json"), truncated
-        triples = []
-        truncated = False
-        for triple in result:
-            if len(triples) >= max_rows:
-                truncated = True
-                break
-            triples.append(triple)
+        triples, truncated = _take(result, max_rows)
         return write_triples(triples, fmt if fmt in GRAPH_FORMATS else "turtle"), truncated
     except SyntaxError as error:
         raise QueryFailed(f"SPARQL syntax error: {error}") from None

@@ -18,7 +18,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "clusters",
         help="cluster unmapped expressions into candidate missing concepts",
         description="Group the unmapped expressions of the built graph that say the same thing (shared body "
-        "region, words and character 3-grams; Louvain communities), most reported first; see hgap.graph.clusters.",
+        "region, kind of sensation, words and character 3-grams; Louvain communities), most reported first; see hgap.graph.clusters.",
     )
     add_common(p)
     p.add_argument("--threshold", type=float, default=0.35, help="least similarity that joins two expressions (default 0.35)")

@@ -45,7 +45,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "gaps",
         help="list hermeneutical gaps (unmapped expressions, uncodable concepts, weak bridges, stranded categories)",
-        description="List the gaps of the built graph, ranked by impact = W·(1+C)+C (W: reports the gap "
+        description="List the gaps of the built graph, ranked by impact = W·(1+C) (W: reports the gap "
         "strands, C: log-scaled degree centrality); see hgap.graph.gaps.",
     )
     p.add_argument("--kind", action="append", choices=KINDS, help="only this kind of gap (repeatable; default: all)")
