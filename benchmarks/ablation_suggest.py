@@ -36,7 +36,8 @@ import sys
 import time
 from pathlib import Path
 
-from hgap.graph.suggest import FEATURES, Lexicon, Suggester
+from hgap.graph.lexicon import Lexicon
+from hgap.graph.suggest import FEATURES, Suggester
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "eval"
@@ -89,7 +90,7 @@ def evaluate(data: Path, features: frozenset[str], open_set: float = 0.0, seed: 
 
 
 def builtin(variants: list[str], cache: bool) -> int:
-    from hgap.graph.suggest import load_built
+    from hgap.graph.lexicon import load_built
 
     knowledge = load_built()
     if knowledge is None:

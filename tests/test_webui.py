@@ -94,7 +94,7 @@ def test_bad_flag_is_a_400_page(client, data) -> None:
 
 
 def test_api_suggest_matches_the_suggester(client, app) -> None:
-    from hgap.graph.suggest import as_dict
+    from hgap.graph.suggest_io import as_dict
 
     got = client.get("/api/v1/suggest", query_string={"q": "pins and needles"}).json
     want = as_dict(app.extensions["hgap"].suggester.suggest("pins and needles", top=5))

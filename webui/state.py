@@ -203,7 +203,7 @@ class GraphState:
     def suggest(self, phrase: str, top: int = 5) -> dict:
         """The suggester's answer (as ``hgap suggest --format json``) with each candidate's definition and
         EHR categories, plus the expressions of the graph the phrase is."""
-        from hgap.graph.suggest import as_dict
+        from hgap.graph.suggest_io import as_dict
 
         result = as_dict(self.suggester.suggest(phrase, top=top))
         for cand in result["candidates"]:

@@ -32,6 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from hgap.graph import suggest_io
+    from hgap.graph.lexicon import Lexicon, builtin_knowledge, load_built
     from hgap.graph import suggest as sg
 
     if args.top < 1:
@@ -51,33 +53,33 @@ def run(args: argparse.Namespace) -> int:
 
     embedder = sg.load_embedder() if args.embeddings else None
     if args.concepts:
-        concepts, known = sg.read_tables(args.concepts, args.mappings)
-        lexicon = None if args.no_lexicon else sg.Lexicon.builtin()
+        concepts, known = suggest_io.read_tables(args.concepts, args.mappings)
+        lexicon = None if args.no_lexicon else Lexicon.builtin()
         suggester = sg.Suggester.from_tables(concepts, known, lexicon, embedder=embedder)
     else:
-        knowledge = sg.load_built(args.home)
+        knowledge = load_built(args.home)
         if knowledge is None:
             from hgap.ontology.build import hgap_home
 
             print(f"hgap suggest: no built graph in {args.home or hgap_home()} (run `hgap build` first); suggesting "
                   "from the bundled HPO alone, without patient expressions or EHR categories", file=sys.stderr)
-            knowledge = sg.builtin_knowledge(built=False)
+            knowledge = builtin_knowledge(built=False)
         suggester = sg.Suggester.from_knowledge(knowledge, embedder=embedder)
     results = suggester.suggest_many(phrases, top=args.top)
 
     out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
         if fmt == "tsv":
-            out.write("\t".join(sg.TSV_HEADER) + "\n")
+            out.write("\t".join(suggest_io.TSV_HEADER) + "\n")
             for r in results:
-                for line in sg.tsv_rows(r):
+                for line in suggest_io.tsv_rows(r):
                     out.write("\t".join(_clean(v) for v in line) + "\n")
         elif fmt == "json":
-            json.dump([sg.as_dict(r) for r in results], out, indent=2, ensure_ascii=False)
+            json.dump([suggest_io.as_dict(r) for r in results], out, indent=2, ensure_ascii=False)
             out.write("\n")
         else:
             for r in results:
-                out.write(sg.describe(r) + "\n")
+                out.write(suggest_io.describe(r) + "\n")
     finally:
         if args.output:
             out.close()

@@ -1,0 +1,81 @@
+"""Reading the evaluation contract's tables, and writing suggestions for a program (TSV, JSON) or a person."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hgap.ontology.vocab import SuggestionStatus
+
+from .suggest import Suggestion
+
+
+def read_tables(concepts_path: Path, mappings_path: Path | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The (id, label) concepts and (phrase, concept id) mappings of the contract's TSV files."""
+    from hgap.ontology.tsv import DataError, read_rows
+
+    concepts = [(row["concept_id"], row["concept_label"]) for _, row in read_rows(concepts_path, ["concept_id", "concept_label"])]
+    ids = {c for c, _ in concepts}
+    known: list[tuple[str, str]] = []
+    if mappings_path is not None:
+        for line, row in read_rows(mappings_path, ["phrase", "concept_id"]):
+            if row["concept_id"] not in ids:
+                raise DataError(f"{mappings_path}, line {line}: concept_id {row['concept_id']!r} is not in {concepts_path}")
+            known.append((row["phrase"], row["concept_id"]))
+    return concepts, known
+
+TSV_HEADER = ("phrase", "rank", "concept_id", "score", "status", "concept_label", "evidence", "categories")
+
+def tsv_rows(s: Suggestion) -> list[tuple[str, int, str, str, str, str, str, str]]:
+    """The contract's rows of one suggestion (rank 0 and no concept when there is no candidate), columns
+    :data:`TSV_HEADER`.
+
+    >>> tsv_rows(Suggestion("zzz", SuggestionStatus.GAP, ()))
+    [('zzz', 0, '', '0.0000', 'gap', '', '', '')]
+    """
+    if not s.candidates:
+        return [(s.phrase, 0, "", "0.0000", s.status.value, "", "", "")]
+    return [
+        (s.phrase, rank, c.concept_id, f"{c.score:.4f}", s.status.value, c.label,
+         "; ".join(f"{e.kind}: {e.text!r} ({e.how})" for e in c.evidence),
+         "; ".join(f"{g.category_id} ({g.predicate}, {_short(g.justification)})" for g in c.categories))
+        for rank, c in enumerate(s.candidates, 1)
+    ]
+
+def as_dict(s: Suggestion) -> dict:
+    """A suggestion as plain JSON-ready data."""
+    return {
+        "phrase": s.phrase,
+        "status": s.status.value,
+        "candidates": [
+            {"rank": i, "concept_id": c.concept_id, "concept_label": c.label, "score": c.score,
+             "evidence": [{"kind": e.kind, "text": e.text, "how": e.how, "score": e.score} for e in c.evidence],
+             "categories": [{"category_id": g.category_id, "label": g.label, "predicate": g.predicate,
+                             "justification": g.justification, "confidence": g.confidence} for g in c.categories]}
+            for i, c in enumerate(s.candidates, 1)
+        ],
+    }
+
+_STATUS_TEXT = {
+    SuggestionStatus.KNOWN: "known: already a mapped expression or a name of a concept",
+    SuggestionStatus.SUGGESTED: "suggested: a confident bridge to an existing concept",
+    SuggestionStatus.GAP: "gap: no established concept fits; the nearest concepts are",
+}
+
+def describe(s: Suggestion, max_categories: int = 4) -> str:
+    """A readable answer for a person: status, then each candidate with its score, evidence and the EHR
+    categories it reaches (at most ``max_categories``)."""
+    lines = [f"{s.phrase!r} — {_STATUS_TEXT[s.status]}"]
+    if not s.candidates:
+        lines.append("  (no concept is even near)")
+    for i, c in enumerate(s.candidates, 1):
+        lines.append(f"  {i}. {c.label} [{c.concept_id}]  score {c.score:.2f}")
+        for e in c.evidence:
+            lines.append(f"       {e.kind}: {e.text!r} — {e.how}")
+        for g in c.categories[:max_categories]:
+            lines.append(f"       → {g.category_id} {g.label} ({g.predicate}, {_short(g.justification)}, "
+                         f"confidence {g.confidence:.2f})")
+        if len(c.categories) > max_categories:
+            lines.append(f"       → … {len(c.categories) - max_categories} more categories")
+    return "\n".join(lines)
+
+def _short(justification: str) -> str:
+    return justification.split(":", 1)[-1]
