@@ -173,26 +173,26 @@ def reaching_expressions(G: nx.DiGraph, category_kinds: CategoryKinds = None) ->
     return dict(inverse)
 
 
-def _ancestors(G: nx.DiGraph, node: str, edge_kind: str) -> set[str]:
+def _walk(adjacency: dict, starts: Iterable[str], edge_kind: str) -> set[str]:
+    """Every node reached from ``starts`` along edges of ``edge_kind`` (``G._succ`` walks up, ``G._pred`` down)."""
     seen: set[str] = set()
-    stack = [node]
+    stack = list(starts)
     while stack:
-        for parent, attrs in G._succ[stack.pop()].items():
-            if attrs.get("kind") == edge_kind and parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
+        for other, attrs in adjacency[stack.pop()].items():
+            if attrs.get("kind") == edge_kind and other not in seen:
+                seen.add(other)
+                stack.append(other)
     return seen
+
+
+def _ancestors(G: nx.DiGraph, node: str, edge_kind: str) -> set[str]:
+    return _walk(G._succ, [node], edge_kind)
 
 
 def _descendants(G: nx.DiGraph, nodes: Iterable[str], edge_kind: str) -> set[str]:
-    seen = set(nodes)
-    stack = list(seen)
-    while stack:
-        for child, attrs in G._pred[stack.pop()].items():
-            if attrs.get("kind") == edge_kind and child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return seen
+    """``nodes`` and everything below them."""
+    nodes = set(nodes)
+    return nodes | _walk(G._pred, nodes, edge_kind)
 
 
 # ----------------------------------------------------------------------------------------------------
