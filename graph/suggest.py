@@ -47,7 +47,7 @@ import pickle
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 
@@ -64,6 +64,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from hgap.ontology.model import Knowledge
 
 __all__ = ["Evidence", "CategoryLink", "Candidate", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _VERSION = "suggest-17"  # bump when features or fitting change: keys the cached fits
 
@@ -363,6 +366,7 @@ class _Index:
         from scipy.sparse import csr_matrix
 
         self.owner = owner
+        self.corrections: dict[str, str | None] = {}  # an unknown word -> the nearest indexed word (a typo), or None
         self.removed = removed
         n_c = len(owner.ids)
         concept = owner.doc_concept[rows]
@@ -822,6 +826,24 @@ def _encode_cached(embedder: object, texts: Sequence[str]) -> np.ndarray:
     return np.stack([store[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, 384), np.float32)
 
 
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _map_threads(fn: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
+    """``[fn(x) for x in items]``, by up to ``workers`` threads (default: one per usable core)."""
+    workers = min(len(items), workers or _usable_cores())
+    if workers <= 1:
+        return [fn(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(fn, items))
+
+
 def _emb_centroids(vecs: np.ndarray, concept: np.ndarray, n_c: int) -> np.ndarray:
     cent = np.zeros((n_c, vecs.shape[1]), np.float32)
     np.add.at(cent, concept, vecs)
@@ -1102,7 +1124,6 @@ class Suggester:
             lab = np.array([k == "label" for k in self.doc_kind])
             self.char_counts = self._zero_rows(self.char_counts, lab)
             self.word_counts = self._zero_rows(self.word_counts, lab)
-        self._corrections: dict[tuple[int, str], str | None] = {}
         self.index = _Index(self, np.arange(len(self.doc_text)))
         self._by_concept: list[list[int]] = [[] for _ in self.ids]
         for r, c in enumerate(self.doc_concept.tolist()):
@@ -1132,9 +1153,8 @@ class Suggester:
         """The indexed word nearest to an unknown one (a typo), if one is close enough."""
         if len(word) < 4 or word.isdigit():
             return None
-        cache_key = (id(idx), word)
-        if cache_key in self._corrections:
-            return self._corrections[cache_key]
+        if word in idx.corrections:
+            return idx.corrections[word]
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
@@ -1143,7 +1163,7 @@ class Suggester:
         # 0.876 → 0.873 on AskAPatient, 0.348 → 0.326 on benchmarks/eval_builtin.py.)
         hit = process.extractOne(word, idx.vocab, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2)
         fix = hit[0] if hit else None
-        self._corrections[cache_key] = fix
+        idx.corrections[word] = fix
         return fix
 
     # -- fitting
@@ -1195,28 +1215,37 @@ class Suggester:
         x = hinge_features(_gap_features(fx, prob, lin), self.gap_knots)
         return 1 / (1 + np.exp(-np.clip(x @ self.gap_w, -30, 30)))
 
-    def _fold_features(self, k: int, removed_share: float, rng: random.Random) -> tuple[dict, np.ndarray, np.ndarray]:
-        held = np.flatnonzero(self.doc_fold == k)
-        phrases = [self.doc_text[r] for r in held]
-        gold = self.doc_concept[held]
-        removed: frozenset[int] = frozenset()
-        if removed_share > 0:
-            used = sorted(set(gold.tolist()))
-            removed = frozenset(rng.sample(used, round(len(used) * removed_share)))
-        keep = (self.doc_fold != k) & ~np.isin(self.doc_concept, list(removed))
-        idx = _Index(self, np.flatnonzero(keep), removed)
-        emb = self.doc_vecs[held] if self.doc_vecs is not None and "embedding" in self.features else None
-        fx = idx.features(phrases, emb)
-        is_removed = np.isin(gold, list(removed)) if removed else np.zeros(len(gold), bool)
-        return fx, gold, is_removed
+    def _folds_features(self, folds: Sequence[int], removed_share: float, rng: random.Random) -> list[tuple[dict, np.ndarray, np.ndarray]]:
+        """Per fold: the features of its held-out phrasings against an index of the other folds, with
+        ``removed_share`` of the held-out concepts also removed (drawn in fold order, so a seed gives the same
+        folds), their gold concepts, and which of them were removed. The folds are scored by parallel threads."""
+        plans = []
+        for k in folds:
+            held = np.flatnonzero(self.doc_fold == k)
+            gold = self.doc_concept[held]
+            removed: frozenset[int] = frozenset()
+            if removed_share > 0:
+                used = sorted(set(gold.tolist()))
+                removed = frozenset(rng.sample(used, round(len(used) * removed_share)))
+            plans.append((k, held, gold, removed))
+
+        def score(plan: tuple) -> tuple[dict, np.ndarray, np.ndarray]:
+            k, held, gold, removed = plan
+            keep = (self.doc_fold != k) & ~np.isin(self.doc_concept, list(removed))
+            idx = _Index(self, np.flatnonzero(keep), removed)
+            emb = self.doc_vecs[held] if self.doc_vecs is not None and "embedding" in self.features else None
+            fx = idx.features([self.doc_text[r] for r in held], emb)
+            is_removed = np.isin(gold, list(removed)) if removed else np.zeros(len(gold), bool)
+            return fx, gold, is_removed
+
+        return _map_threads(score, plans)
 
     def fit(self, folds: int = 5, seed: int = 0) -> dict[str, float]:
         """Fit the ranker (closed-set cross-validation on the known mappings) and the gap decision
         (simulated open set: a fifth of each fold's concepts removed with all their documents)."""
         rng = random.Random(seed)
         feats, valids, golds = [], [], []
-        for k in range(folds):
-            fx, gold, _ = self._fold_features(k, 0.0, rng)
+        for fx, gold, _ in self._folds_features(range(folds), 0.0, rng):
             hit = fx["cand"] == gold[:, None]
             ok = hit.any(axis=1)
             feats.append(fx["feat"][ok])
@@ -1228,8 +1257,7 @@ class Suggester:
         if len(self.gap_texts) >= _MIN_GAP_EXAMPLES:
             return self._fit_gap_on_examples(folds, rng)
         gx, gy, hits, n_closed, sims = [], [], 0, 0, []
-        for k in range(folds):
-            fx, gold, is_removed = self._fold_features(k, 0.2, rng)
+        for fx, gold, is_removed in self._folds_features(range(folds), 0.2, rng):
             lin = fx["feat"] @ self.rank_w
             prob = softmax(lin, fx["valid"])
             gx.append(_gap_features(fx, prob, lin))
@@ -1268,15 +1296,18 @@ class Suggester:
         positives, its curated mapped phrasings (each held out in turn) the negatives. Patient phrasings, not
         HPO's lay synonyms, are what the decision will meet."""
         gx, gy, sims, hits, n_closed = [], [], [], 0, 0
-        for k in range(folds):
-            held = np.flatnonzero((self.doc_fold == k) & np.array([kind == "known_expression" for kind in self.doc_kind]))
+        expression = np.array([kind == "known_expression" for kind in self.doc_kind])
+        # Every fold scores every gap phrasing against its own index: with a few dozen gaps against
+        # hundreds of mapped phrasings this weights the rare class (used once each, they fit worse:
+        # held-out gap F1 0.42 against 0.47, benchmarks/eval_builtin.py).
+        gaps = self.gap_texts
+
+        def score(k: int) -> tuple[np.ndarray, dict]:
+            held = np.flatnonzero((self.doc_fold == k) & expression)
             idx = _Index(self, np.flatnonzero(self.doc_fold != k))
-            # Every fold scores every gap phrasing against its own index: with a few dozen gaps against
-            # hundreds of mapped phrasings this weights the rare class (used once each, they fit worse:
-            # held-out gap F1 0.42 against 0.47, benchmarks/eval_builtin.py).
-            gaps = self.gap_texts
-            phrases = [self.doc_text[r] for r in held] + gaps
-            fx = idx.features(phrases, None)
+            return held, idx.features([self.doc_text[r] for r in held] + gaps, None)
+
+        for held, fx in _map_threads(score, list(range(folds))):
             lin = fx["feat"] @ self.rank_w
             prob = softmax(lin, fx["valid"])
             gx.append(_gap_features(fx, prob, lin))
@@ -1304,12 +1335,17 @@ class Suggester:
         """The status and the ``top`` candidate concepts of one phrase."""
         return self.suggest_many([phrase], top)[0]
 
-    def suggest_many(self, phrases: Sequence[str], top: int = 5, batch: int = 256) -> list[Suggestion]:
-        """:meth:`suggest` for many phrases at once (vectorised: much faster per phrase)."""
-        out: list[Suggestion] = []
-        for start in range(0, len(phrases), batch):
-            out += self._suggest_batch(list(phrases[start : start + batch]), top)
-        return out
+    def suggest_many(self, phrases: Sequence[str], top: int = 5, batch: int = 256, workers: int | None = None) -> list[Suggestion]:
+        """:meth:`suggest` for many phrases at once: vectorised per batch of ``batch`` phrases, and the batches
+        answered by ``workers`` threads (default: one per usable core). The sparse products and most of
+        numpy's work release the GIL, so two threads answer about 1.7 times as many phrases a second on two
+        cores (benchmarks/bench_suggest.py)."""
+        workers = workers or _usable_cores()
+        n_chunks = -(-len(phrases) // batch)
+        n_chunks += -n_chunks % workers if n_chunks > 1 or len(phrases) > 64 else 0  # even work for every thread
+        size = max(1, -(-len(phrases) // max(1, n_chunks)))
+        chunks = [list(phrases[start : start + size]) for start in range(0, len(phrases), size)]
+        return [s for answers in _map_threads(lambda chunk: self._suggest_batch(chunk, top), chunks, workers) for s in answers]
 
     def _suggest_batch(self, phrases: list[str], top: int) -> list[Suggestion]:
         idx = self.index
@@ -1381,9 +1417,11 @@ class Suggester:
         """The evidence of every (phrase, picked concept): its best matching documents, at most 3."""
         prow, pcon, prows, s_c, s_w = fx["pairs"]
         n = len(self.ids)
-        want = np.array(sorted({i * n + c for i, cs in enumerate(picked) for c in cs}), np.int64)
+        # A flag per (phrase, concept) picked: one lookup per pair instead of a sorted set membership.
+        wanted = np.zeros(len(picked) * n, bool)
+        wanted[[i * n + c for i, cs in enumerate(picked) for c in cs]] = True
         key = prow.astype(np.int64) * n + pcon
-        sel = np.flatnonzero(np.isin(key, want))
+        sel = np.flatnonzero(wanted[key])
         best = np.maximum(s_c[sel], s_w[sel])
         o = np.lexsort((-best, key[sel]))
         sel, best, k = sel[o], best[o], key[sel][o]

@@ -68,6 +68,14 @@ def test_scores_in_unit_interval_and_sorted(s: Suggester) -> None:
         assert scores == sorted(scores, reverse=True) and all(0 <= x <= 1 for x in scores)
 
 
+def test_threads_answer_like_one_thread_in_input_order(s: Suggester) -> None:
+    phrases = [p for p, _ in KNOWN] + ["headahce", "xqzv blorft", "pain in the legs", "anemia"] * 10
+    one = s.suggest_many(phrases, batch=3, workers=1)
+    many = s.suggest_many(phrases, batch=3, workers=4)
+    assert [r.phrase for r in many] == phrases
+    assert many == one
+
+
 def test_hierarchy_child_suggests_parent() -> None:
     s = Suggester.from_tables([("P", "Abnormality of the skin"), ("K", "Pruritus")], [("itchy skin", "K")],
                               parents={"K": ["P"]})
