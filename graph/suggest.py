@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hgap.ontology.model import Knowledge
 
-__all__ = ["Evidence", "CategoryLink", "Candidate", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
+__all__ = ["Evidence", "CategoryLink", "Candidate", "SimilarGap", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -118,6 +118,8 @@ _NB_GENERATE = 3  # the association's best concepts join each phrase's candidate
 _GAP_SUPERVISED = True  # the gap decision also hears the association and the nearest known phrasings
 _MIN_FIT = 300  # known phrasings (held out in turn) needed to fit the ranker and the gap decision
 _MIN_GAP_EXAMPLES = 20  # curated gap phrasings needed to fit the gap decision on them (else: simulated open set)
+_SIMILAR_GAPS = 3  # known unplaced phrasings shown beside a gap answer, at most ...
+_SIMILAR_GAP_FLOOR = 0.35  # ... and only those at least this similar (mean of character and word cosines)
 _MIN_FIT_KNOWLEDGE = 60  # the same for a Knowledge (its expressions and lay synonyms)
 
 
@@ -155,12 +157,23 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class SimilarGap:
+    """A patient phrasing already known to have no established concept (a curated gap) that resembles the
+    phrase: the same hole in the vocabulary, met again."""
+
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
 class Suggestion:
-    """The answer for one phrase: its status and its ranked candidates (nearest concepts for a gap)."""
+    """The answer for one phrase: its status and its ranked candidates (nearest concepts for a gap), and for
+    a gap, the known unplaced phrasings it resembles."""
 
     phrase: str
     status: SuggestionStatus
     candidates: tuple[Candidate, ...]
+    similar_gaps: tuple[SimilarGap, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -321,6 +334,27 @@ class _Space:
                 vals.append(v)
         return csr_from(np.array(rows, np.int64), np.array(cols, np.int64), len(word_lists), max(len(self.words), 1),
                     np.array(vals, np.float32))
+
+
+class _GapSpace:
+    """The known gap phrasings in a TF-IDF space of their own (characters and word stems), so that a phrase
+    is compared with them on their words, not only on the words the concepts' documents happen to use."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.norms = [textnorm.normalize(t) for t in texts]
+        words = [textnorm.content_tokens(t) for t in texts]
+        chars = [" ".join(ws) for ws in words]
+        self.space = _Space(chars, words)
+        cc, wc = self.space.char_counts(chars), self.space.word_counts(words)
+        self.idf_c, self.idf_w = _Index._idf(cc, len(texts)), _Index._idf(wc, len(texts))
+        self.cols = (tfidf(cc, self.idf_c).T.tocsr(), tfidf(wc, self.idf_w).T.tocsr())
+
+    def similarities(self, phrases: Sequence[str]) -> np.ndarray:
+        """(phrases, gap phrasings): the mean of the character and the word cosine."""
+        words = [textnorm.content_tokens(p) for p in phrases]
+        qc = tfidf(self.space.char_counts([" ".join(ws) for ws in words]), self.idf_c)
+        qw = tfidf(self.space.word_counts(words), self.idf_w)
+        return 0.5 * ((qc @ self.cols[0]).toarray() + (qw @ self.cols[1]).toarray())
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -918,6 +952,7 @@ class Suggester:
     def __init__(self) -> None:
         self._doc_folded: list[str] | None = None
         self.gap_texts: list[str] = []  # phrasings known to be gaps (curated expressions with no mapping)
+        self._gap_space: _GapSpace | None = None  # their own TF-IDF space (similar_gaps)
         self.ids: list[str] = []
         self.labels: list[str] = []
         self.parents: list[list[int]] = []
@@ -951,8 +986,10 @@ class Suggester:
         cache: bool = True,
         embedder: object | None = None,
         seed: int = 0,
+        gap_texts: Sequence[str] = (),
     ) -> "Suggester":
-        """A suggester over ``concepts`` (id, label) with ``known`` (phrase, concept id) mappings.
+        """A suggester over ``concepts`` (id, label) with ``known`` (phrase, concept id) mappings, and
+        ``gap_texts``, phrasings known to have no established concept.
 
         ``lexicon`` (the built-in vocabularies, :meth:`Lexicon.builtin`, or any Knowledge) contributes
         the names and lay phrasings of its terms whose label or exact synonym is a given concept's name.
@@ -992,6 +1029,7 @@ class Suggester:
         if lexicon is not None:
             lex = lexicon if isinstance(lexicon, Lexicon) else Lexicon.from_knowledge(lexicon)
             self._align(lex, docs)
+        self.gap_texts = [t for t in gap_texts if t.strip()]
         self._finish(docs)
         if embedder is not None:
             self._embed(embedder)
@@ -1389,7 +1427,33 @@ class Suggester:
             else:
                 status = SuggestionStatus.SUGGESTED
             results.append(Suggestion(phrase, status, tuple(cands)))
+        gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]
+        if gap_rows and self.gap_texts:
+            for i, similar in zip(gap_rows, self.similar_gaps([phrases[i] for i in gap_rows])):
+                results[i] = Suggestion(results[i].phrase, results[i].status, results[i].candidates, similar)
         return results
+
+    def similar_gaps(self, phrases: Sequence[str], limit: int = _SIMILAR_GAPS) -> list[tuple[SimilarGap, ...]]:
+        """Per phrase, the known gap phrasings (curated expressions with no concept) most like it, best first.
+
+        >>> s = Suggester.from_tables([("C1", "Headache")], [], gap_texts=["brain zaps", "head fizzing"])
+        >>> [g.text for g in s.similar_gaps(["zaps in my brain", "Brain zaps"])[1]]  # not itself
+        []
+        >>> [g.text for g in s.similar_gaps(["zaps in my brain"])[0]]
+        ['brain zaps']
+        """
+        if not self.gap_texts or not len(phrases):
+            return [() for _ in phrases]
+        if self._gap_space is None:  # built on first use; two threads may both build it, to the same value
+            self._gap_space = _GapSpace(self.gap_texts)
+        sim = self._gap_space.similarities(phrases)
+        out = []
+        for phrase, row in zip(phrases, sim):
+            same = textnorm.normalize(phrase)  # the phrase itself is no news
+            best = [j for j in np.argsort(-row, kind="stable")[: limit + 1]
+                    if row[j] >= _SIMILAR_GAP_FLOOR and self._gap_space.norms[j] != same][:limit]
+            out.append(tuple(SimilarGap(self.gap_texts[j], round(float(row[j]), 4)) for j in best))
+        return out
 
     def _is_known(self, key: str, concept_id: str) -> bool:
         idx = self.index

@@ -52,6 +52,7 @@ def as_dict(s: Suggestion) -> dict:
                              "justification": g.justification, "confidence": g.confidence} for g in c.categories]}
             for i, c in enumerate(s.candidates, 1)
         ],
+        "similar_gaps": [{"text": g.text, "score": g.score} for g in s.similar_gaps],
     }
 
 _STATUS_TEXT = {
@@ -75,6 +76,9 @@ def describe(s: Suggestion, max_categories: int = 4) -> str:
                          f"confidence {g.confidence:.2f})")
         if len(c.categories) > max_categories:
             lines.append(f"       → … {len(c.categories) - max_categories} more categories")
+    if s.similar_gaps:
+        lines.append("  Patients' phrasings already known to have no established concept that resemble it:")
+        lines.extend(f"     {g.text!r}  similarity {g.score:.2f}" for g in s.similar_gaps)
     return "\n".join(lines)
 
 def _short(justification: str) -> str:

@@ -288,3 +288,15 @@ def test_body_sites() -> None:
     assert sites(textnorm.content_tokens("Numbness of lower limb"))[0] == {"lower_limb"}
     assert sites(textnorm.content_tokens("muscle aches in thighs"))[1] == {"thigh"}
     assert sites(textnorm.content_tokens("feeling sick"))[0] == frozenset()
+
+
+def test_gap_answer_names_the_known_gap_phrasings_it_resembles(built: Suggester) -> None:
+    from hgap.graph.suggest_io import as_dict, describe
+
+    r = built.suggest("zaps in my brain")
+    assert r.status.value == "gap"
+    assert r.similar_gaps[0].text == "brain zaps" and 0.5 < r.similar_gaps[0].score <= 1.0
+    assert as_dict(r)["similar_gaps"][0] == {"text": "brain zaps", "score": r.similar_gaps[0].score}
+    assert "'brain zaps'" in describe(r)
+    assert built.suggest("pins and needles").similar_gaps == ()  # a known phrase: nothing to say
+    assert [g.text for g in built.suggest("brain zaps").similar_gaps][:1] != ["brain zaps"]  # not itself

@@ -40,6 +40,14 @@ def test_gap_phrase_says_so_and_offers_a_flag(client) -> None:
     assert 'action="/flag"' in html and 'name="phrase" value="brain zaps"' in html
 
 
+def test_gap_page_shows_known_gap_phrasings_that_resemble_it(client) -> None:
+    html = client.get("/search", query_string={"q": "zaps in my brain"}).get_data(as_text=True)
+    assert "Patients have said similar things that no concept covers yet" in html
+    assert ">brain zaps</a>" in html and 'href="/gaps/clusters"' in html
+    data = client.get("/api/v1/suggest", query_string={"q": "zaps in my brain"}).json
+    assert data["status"] == "gap" and data["similar_gaps"][0]["text"] == "brain zaps"
+
+
 def test_unknown_phrase_is_a_gap_with_nearest(client) -> None:
     html = client.get("/search", query_string={"q": "xqzv blorft"}).get_data(as_text=True)
     assert "No established clinical concept" in html

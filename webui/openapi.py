@@ -127,7 +127,10 @@ def openapi_document(server: str = "") -> dict[str, Any]:
             "status": {"type": "string", "enum": ["known", "suggested", "gap"]},
             "candidates": {"type": "array", "items": {"$ref": "#/components/schemas/Candidate"}},
             "expressions": {"type": "array", "items": {"$ref": "#/components/schemas/Expression"}},
-            "unmapped_in_graph": {"type": "boolean"}, "flags": {"type": "integer"}}},
+            "unmapped_in_graph": {"type": "boolean"}, "flags": {"type": "integer"},
+            "similar_gaps": {"type": "array", "description": "for a gap: known unplaced patient phrasings that resemble it",
+                             "items": {"type": "object", "required": ["text", "score"], "properties": {
+                                 "text": {"type": "string"}, "score": {"type": "number"}}}}}},
         "Lookup": {"type": "object", "properties": {
             "phrase": {"type": "string"}, "found": {"type": "boolean"},
             "matches": {"type": "array", "items": OBJ}}},
