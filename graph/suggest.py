@@ -1240,6 +1240,8 @@ class Suggester:
                 "gap_t": self.gap_t, "sim_floor": self.sim_floor, "report": self.fit_report}
 
     def _set_fit(self, data: dict) -> None:
+        if len(data["rank_w"]) != _N_F:  # written by another version of the features: refit
+            raise ValueError(f"cached fit has {len(data['rank_w'])} ranking weights, not {_N_F}")
         self.rank_w = np.array(data["rank_w"], np.float64)
         self.gap_w = np.array(data["gap_w"], np.float64)
         self.gap_knots = [np.array(k, np.float64) for k in data["gap_knots"]]

@@ -235,6 +235,15 @@ def test_builtin_fit_is_cached(fixture_knowledge: Knowledge, tmp_path: Path, mon
     assert list((tmp_path / "hgap").glob("suggest-fit-*.json"))
     b = Suggester.from_knowledge(fixture_knowledge, fit=True)
     assert b.fitted and np.allclose(a.gap_w, b.gap_w) and a.gap_t == b.gap_t
+    # A cached fit of another shape (an older version's features) is refitted, not used or crashed on.
+    import json
+
+    (path,) = (tmp_path / "hgap").glob("suggest-fit-*.json")
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "rank_w": data["rank_w"] + [0.0] * 5}))
+    c = Suggester.from_knowledge(fixture_knowledge, fit=True)
+    assert c.suggest("pins and needles").candidates[0].concept_id == ids.PARESTHESIA
+    assert len(json.loads(path.read_text())["rank_w"]) == len(data["rank_w"])
 
 
 def test_complete_index_built_once(built: Suggester) -> None:
