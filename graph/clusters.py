@@ -9,7 +9,7 @@ two expressions ``a`` and ``b`` is, after :mod:`hgap.graph.textnorm` folded case
     is shared)
 
 ``region`` is 1 when both name the same body region (``brain`` and ``head`` are one region, ``body`` and
-``internal`` another: :data:`BODY_REGIONS`), ``sensation`` when both name the same kind of sensation
+``internal`` another: :func:`hgap.graph.bodysites.lay_region`, ``data/body_sites.tsv``), ``sensation`` when both name the same kind of sensation
 (``zaps``, ``fizzing``, ``buzzing`` and ``electric shocks`` are one kind, ``freeze`` and ``chill`` another:
 :data:`SENSATIONS`), ``words`` the Jaccard overlap of their other content stems, ``chars`` the cosine of
 their character 3-gram counts. Patients who lack a word for something say *where* it is and *what it is
@@ -46,6 +46,7 @@ import networkx as nx
 import numpy as np
 
 from . import textnorm
+from .bodysites import lay_region
 from ._checks import known_nodes, require_hgap_graph, require_unit
 from .projection import CONCEPT, EXPRESSION, no_gc
 
@@ -53,31 +54,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from .suggest import Suggester
 
 __all__ = [
-    "BODY_REGIONS", "SENSATIONS", "NearConcept", "Cluster", "regions", "similarity", "similarity_graph", "gap_clusters",
+    "SENSATIONS", "NearConcept", "Cluster", "regions", "similarity", "similarity_graph", "gap_clusters",
     "nearest_concepts", "DEFAULT_THRESHOLD", "as_dict",
 ]
 
 DEFAULT_THRESHOLD = 0.35
 _W_REGION, _W_SENSATION, _W_WORDS, _W_CHARS, _DISJOINT = 0.3, 0.3, 0.2, 0.2, 0.5
-
-#: Body words → the region they name (looked up as written, singular, and as stemmed).
-BODY_REGIONS: dict[str, str] = {
-    **dict.fromkeys(("head", "brain", "skull", "scalp", "forehead", "temple"), "head"),
-    **dict.fromkeys(("face", "cheek", "jaw", "chin", "lip", "mouth", "tongue", "tooth", "gum"), "face"),
-    **dict.fromkeys(("eye", "eyelid", "vision", "sight"), "eye"),
-    **dict.fromkeys(("ear", "hearing"), "ear"),
-    **dict.fromkeys(("nose", "sinus", "nostril"), "nose"),
-    **dict.fromkeys(("throat", "neck", "voice"), "throat"),
-    **dict.fromkeys(("chest", "heart", "lung", "rib", "breast", "breath"), "chest"),
-    **dict.fromkeys(("stomach", "belly", "gut", "abdomen", "bowel", "tummy"), "abdomen"),
-    **dict.fromkeys(("back", "spine", "hip"), "back"),
-    **dict.fromkeys(("bladder", "pee", "wee", "urine", "waterworks", "kidney"), "urinary"),
-    **dict.fromkeys(("arm", "hand", "finger", "wrist", "elbow", "shoulder", "thumb"), "arm"),
-    **dict.fromkeys(("leg", "foot", "toe", "knee", "ankle", "thigh", "calf", "shin"), "leg"),
-    **dict.fromkeys(("skin", "rash"), "skin"),
-    **dict.fromkeys(("body", "internal", "inside", "insides", "everywhere"), "body"),
-}
-_REGION_BY_STEM = {textnorm.stem(w): r for w, r in BODY_REGIONS.items()}
 
 #: Sensation words → the kind of sensation they describe (general lay usage, looked up like body words).
 SENSATIONS: dict[str, str] = {
@@ -104,11 +86,6 @@ _SENSATION_BY_STEM = {textnorm.stem(w): k for w, k in SENSATIONS.items()}
 
 def _sensation(word: str) -> str | None:
     return SENSATIONS.get(word) or _SENSATION_BY_STEM.get(textnorm.stem(word))
-
-
-def _region(word: str) -> str | None:
-    return BODY_REGIONS.get(word) or BODY_REGIONS.get(word[:-1] if word.endswith("s") else word) \
-        or _REGION_BY_STEM.get(textnorm.stem(word))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +126,7 @@ def _profile(text: str) -> Profile:
     words = [w for w in words if w not in textnorm.STOPWORDS] or words
     where, kinds, what, grams = set(), set(), set(), Counter()  # type: ignore[var-annotated]
     for word in words:
-        region = _region(word)
+        region = lay_region(word)
         stem = textnorm.stem(word)
         if region:
             where.add(region)

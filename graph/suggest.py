@@ -51,9 +51,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 
+from hgap.ontology.curated import data_dir
 from hgap.ontology.vocab import SuggestionStatus
 
 from . import laywords, textnorm
+from .bodysites import BODY_SITES_FILE, region_mask, sites
 from ._sparse import csr_from, l2_rows, tfidf
 from .fitting import fit_logistic, fit_softmax, hinge_features, knot_points, softmax
 from .lexicon import Lexicon, atomic_pickle, builtin_knowledge, cache_dir, strip_qualifiers
@@ -187,81 +189,6 @@ class Completion:
     label: str
     matched: str
     scope: str
-
-
-# ----------------------------------------------------------------------------------------------------
-# Body sites. General anatomy (no data set's phrases): which region of the body a word names, so that a
-# phrase about the arms agrees with a concept "... of upper limb" and conflicts with "... of lower limb".
-
-_REGION_WORDS = {
-    "head": "head scalp skull forehead temple brain cranial",
-    "face": "face facial jaw cheek chin eye eyelid ear nose nasal sinus mouth lip tongue gum tooth oral",
-    "neck": "neck throat cervical",
-    "chest": "chest breast rib thorax thoracic",
-    "back": "back spine spinal lumbar",
-    "abdomen": "abdomen abdominal stomach belly gut",
-    "pelvis": "pelvis pelvic groin hip buttock",
-    "upper_limb": "arm forearm elbow wrist hand finger thumb shoulder",
-    "lower_limb": "leg thigh knee calf shin ankle foot toe heel hip",
-}
-_REGION_PHRASES = {
-    "upper limb": ("upper_limb",), "upper arm": ("upper_limb",), "upper extremity": ("upper_limb",),
-    "lower limb": ("lower_limb",), "lower leg": ("lower_limb",), "lower extremity": ("lower_limb",),
-    "lower back": ("back",), "upper back": ("back",), "limb": ("upper_limb", "lower_limb"),
-    "extremity": ("upper_limb", "lower_limb"),
-}
-
-
-def _site_tables() -> tuple[dict[str, frozenset[str]], dict[tuple[str, str], frozenset[str]]]:
-    words: dict[str, set[str]] = defaultdict(set)
-    for region, ws in _REGION_WORDS.items():
-        for w in ws.split():
-            words[textnorm.stem(textnorm.normalize(w))].add(region)
-    pairs: dict[tuple[str, str], frozenset[str]] = {}
-    for phrase, regions in _REGION_PHRASES.items():
-        st = [textnorm.stem(w) for w in textnorm.normalize(phrase).split()]
-        if len(st) == 2:
-            pairs[(st[0], st[1])] = frozenset(regions)
-        else:
-            words[st[0]] |= set(regions)
-    return {w: frozenset(r) for w, r in words.items()}, pairs
-
-
-_SITE_WORDS, _SITE_PAIRS = _site_tables()
-
-
-def sites(stems: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """(regions, sites) named by a phrase's content stems: a site is a body-site word or two-word phrase.
-
-    >>> sites(textnorm.content_tokens("numbness of upper limb"))
-    (frozenset({'upper_limb'}), frozenset({'upper limb'}))
-    >>> sorted(sites(textnorm.content_tokens("my arms went numb"))[0])
-    ['upper_limb']
-    """
-    regions: set[str] = set()
-    found: set[str] = set()
-    used = set()
-    for i in range(len(stems) - 1):
-        r = _SITE_PAIRS.get((stems[i], stems[i + 1]))
-        if r:
-            regions |= r
-            found.add(f"{stems[i]} {stems[i + 1]}")
-            used |= {i, i + 1}
-    for i, w in enumerate(stems):
-        if i not in used and w in _SITE_WORDS:
-            regions |= _SITE_WORDS[w]
-            found.add(w)
-    return frozenset(regions), frozenset(found)
-
-
-_REGION_BIT = {r: 1 << i for i, r in enumerate(_REGION_WORDS)}
-
-
-def _region_mask(regions: Iterable[str]) -> int:
-    m = 0
-    for r in regions:
-        m |= _REGION_BIT[r]
-    return m
 
 
 def _nb_tokens(stems: Sequence[str]) -> list[str]:
@@ -788,7 +715,7 @@ class _Index:
             f[pi, pj, _F["cover"]] = self._lookup(cover, pi, pc)
         if "site" in feats:  # agreement of the body regions named by the phrase and by the concept's label
             psites = [sites(ws) for ws in stems]
-            pm = np.array([_region_mask(r) for r, _ in psites], np.int64)[:, None]
+            pm = np.array([region_mask(r) for r, _ in psites], np.int64)[:, None]
             cm = self.owner.concept_regions[cand]
             region = (cm & pm) != 0
             f[:, :, _F["site_region"]] = region
@@ -1173,7 +1100,7 @@ class Suggester:
                     tcols.append(self.tok_vocab.setdefault(t, len(self.tok_vocab)))
         self.doc_tok = csr_from(np.array(trows, np.int64), np.array(tcols, np.int64), len(words), max(1, len(self.tok_vocab)))
         self.concept_sites = [sites(textnorm.content_tokens(label)) for label in self.labels]
-        self.concept_regions = np.array([_region_mask(r) for r, _ in self.concept_sites], np.int64)
+        self.concept_regions = np.array([region_mask(r) for r, _ in self.concept_sites], np.int64)
         self.char_counts = self.space.char_counts(chars)
         self.word_counts = self.space.word_counts(words)
         if "label" not in self.features:
@@ -1230,6 +1157,8 @@ class Suggester:
         h.update(repr(sorted(self.features)).encode())
         h.update(str(seed).encode())
         h.update(b"embeddings" if self.doc_vecs is not None else b"lexical")
+        for table in (laywords.LAY_WORDS_FILE, BODY_SITES_FILE):  # our tables that shape the features
+            h.update((data_dir() / table).read_bytes())
         for c, k, t in zip(self.doc_concept.tolist(), self.doc_kind, self.doc_text):
             h.update(f"{self.ids[c]}\t{k}\t{t}\n".encode())
         for text in self.gap_texts:
