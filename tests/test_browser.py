@@ -89,6 +89,19 @@ def test_flag_a_gap_phrase_then_gaps_page(page, live_server) -> None:
     assert "No established clinical concept" in page.locator(".status").inner_text()
 
 
+def test_gap_answer_leads_to_the_phrasings_and_cluster_it_resembles(page, live_server) -> None:
+    page.goto(live_server.url + "/search?q=zaps+in+my+brain")
+    section = page.get_by_role("region", name="Patients have said similar things that no concept covers yet")
+    assert "brain zaps" in section.inner_text()
+    section.get_by_role("link", name="clusters of gap phrasing").click()
+    page.wait_for_url("**/gaps/clusters")
+    assert "brain zaps" in page.locator("main").inner_text()
+    page.go_back()
+    page.get_by_role("link", name="brain zaps", exact=True).first.click()
+    page.wait_for_url("**/search?q=brain*")
+    assert "No established clinical concept" in page.locator(".status").inner_text()
+
+
 def test_run_a_named_query(page, live_server) -> None:
     page.goto(live_server.url + "/queries")
     page.get_by_role("link", name="Look up a phrase exactly").click()
