@@ -7,22 +7,39 @@ and the open set with 20% of the evaluated concepts removed, seed 13) on the Ask
     python benchmarks/ablation_suggest.py --threshold-scan --seeds 13,1,2,3,4,5
     HGAP_HOME=/tmp/hg-real python benchmarks/ablation_suggest.py --builtin [--only all,-centroid,...]
 
-Measured (suggest-11, AskAPatient fold 0 validation; gapF1 for open-set seeds 13 / 1 / 2 and their mean; every
-variant refitted on train by 5-fold CV, validation only scored):
+Measured (suggest-18, AskAPatient fold 0 validation; every variant refitted on train by 5-fold CV, validation
+only scored; gapF1 is the mean over open-set seeds 13 / 1 / 2, whose own spread, ±0.07, is larger than most
+effects below):
 
-    variant                        acc@1  acc@5  gapF1 13/1/2 (mean)
-    before (suggest-9)             0.859  0.954  0.607 / 0.723 / 0.674 (0.668)
-    all (suggest-11)               0.877  0.963  0.576 / 0.726 / 0.674 (0.659)
-    -exact  (word-for-word votes)  0.871  0.959  0.585 / 0.725 / 0.702 (0.671)   [without cover]
-    -nb     (naive Bayes assoc.)   0.867  0.954  0.573 / 0.708 / 0.689 (0.657)   [without cover]
-    -knn    (kNN vote, top 10)     0.876  0.959  0.589 / 0.714 / 0.646 (0.650)   [without cover]
-    -site   (body-site regions)    0.871  0.955  0.574 / 0.730 / 0.709 (0.671)   [without cover]
-    -cover  (word coverage)        0.876  0.959  0.568 / 0.728 / 0.695 (0.664)
-    gap model without the supervised signals (NB max, agreement, kNN share, cover)
-                                   0.876  0.962  0.577 / 0.730 / 0.667 (0.658)
+    variant                                          acc@1  acc@5  gapF1  gapP   gapR
+    all                                              0.876  0.963  0.681  0.708  0.657
+    -known_expression (the known patient phrasings)  0.698  0.856  0.333  0.423  0.276
+    -label            (the given concepts' names)    0.845  0.923  0.676  0.693  0.666
+    -centroid         (each concept's centroid)      0.860  0.955  0.659  0.645  0.680
+    -char             (character 2-4-grams)          0.864  0.947  0.671  0.664  0.684
+    -prior            (how often a concept is used)  0.865  0.960  0.667  0.672  0.671
+    -nb               (naive-Bayes word association) 0.866  0.959  0.668  0.727  0.627
+    -cover            (share of words explained)     0.869  0.959  0.664  0.694  0.650
+    -vote             (votes of identical keys)      0.869  0.963  0.693  0.715  0.673
+    -typo             (typo correction)              0.870  0.962  0.668  0.664  0.674
+    -site             (body-site agreement)          0.871  0.959  0.684  0.702  0.669
+    -word             (word stems)                   0.871  0.961  0.667  0.639  0.704
+    -exact            (word-for-word matches)        0.872  0.963  0.688  0.718  0.661
+    nolexicon         (no HPO/ICD-10-CM alignment)   0.873  0.957  0.664  0.654  0.678
+    -knn              (nearest known phrasings)      0.875  0.962  0.679  0.714  0.654
+    -lexicon_gap      (a vocabulary term no given    0.876  0.963  0.655  0.639  0.677
+                       concept carries)
+    -inclusion_term / -layperson_synonym / -synonym / -laywords / -hierarchy: acc@1 0.876 each, gapF1 0.668-0.681
 
-Each supervised signal adds 0.006-0.010 acc@1 (together +0.018, seen phrases 99.1% → 99.8%, unseen 63.6% → 67.1%);
-none of them moves the open-set gap F1, whose spread across seeds (±0.07) is larger than any effect measured.
+Known expressions carry most of it; the concepts' names, centroids, character n-grams, the prior and the
+naive-Bayes association add 0.010-0.031 acc@1 each. The lexicon's alignment (HPO lay synonyms carried to the
+given concepts) adds acc@5 (+0.006) more than acc@1 on this set, and the lexicon-gap signal adds gap F1 (+0.026).
+Earlier versions (suggest-9 → 11) measured the supervised signals together at +0.018 acc@1 (seen phrases
+99.1% → 99.8%, unseen 63.6% → 67.1%). Tried and not kept (measured in this run's protocol): hinge
+(piecewise-linear) ranking features, acc@1 +0.002 for twice the fitting time and worse built-in gap F1; the
+spread-relative centroid distance as a ranking feature, acc@1 −0.005; a linear SVM / logistic regression on
+character and word n-grams as another signal, alone 0.850-0.851 and right on only 18-21 phrases hgap gets
+wrong (the two together could reach 0.897-0.901 at best, even with a perfect combiner).
 
 ``--threshold-scan --seeds 13,1,2,3,4,5`` compares the gap F1 at the fitted threshold with every threshold of a
 grid (measured: 0.653 at the fitted thresholds, mean over the six seeds; the best single threshold chosen in

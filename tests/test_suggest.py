@@ -309,3 +309,20 @@ def test_gap_answer_names_the_known_gap_phrasings_it_resembles(built: Suggester)
     assert "'brain zaps'" in describe(r)
     assert built.suggest("pins and needles").similar_gaps == ()  # a known phrase: nothing to say
     assert [g.text for g in built.suggest("brain zaps").similar_gaps][:1] != ["brain zaps"]  # not itself
+
+
+def test_builtin_lexicon_cache_follows_the_build(fixture_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lexicon of a machine with a build holds what the build adds (its EHR template sections, say): a
+    lexicon cached before a build (or from another build) must not be reused after it."""
+    from hgap.graph.lexicon import Lexicon, cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HGAP_HOME", str(fixture_home))
+    lexicon = Lexicon.builtin()
+    assert textnorm.key("Genitourinary") in lexicon.keys  # a review-of-systems section of the fixture build
+    (cached,) = cache_dir().glob("lexicon-*.pickle")
+    assert (fixture_home / "current").resolve().name[:16] in cached.name
+    monkeypatch.setenv("HGAP_HOME", str(tmp_path / "no-build-here"))
+    from hgap.graph import lexicon as lexicon_module
+
+    assert lexicon_module._build_key() == "nobuild"
