@@ -46,7 +46,7 @@ import os
 import pickle
 import random
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
@@ -117,9 +117,10 @@ _NB_ALPHA = 0.1  # additive smoothing of the token counts of the association
 _NB_PRIOR = 1.0  # weight of the log share of known phrasings of a concept in the association
 _KNN = 10  # known phrasings that vote for their concepts
 _NB_GENERATE = 3  # the association's best concepts join each phrase's candidates
-_GAP_SUPERVISED = True  # the gap decision also hears the association and the nearest known phrasings ...
-_GAP_SPREAD = True  # ... and how far the phrase lies from the top concept against its own phrasings' spread
-# (open-set gap F1 0.653 -> 0.665, mean of six seeds; seeds 13/1/2: 0.570/0.723/0.681 -> 0.598/0.737/0.708)
+# The gap decision also hears the association and the nearest known phrasings, and how far the phrase lies
+# from the top concept against that concept's own phrasings' spread (the spread: open-set gap F1 0.653 -> 0.665,
+# mean of six seeds; seeds 13/1/2: 0.570/0.723/0.681 -> 0.598/0.737/0.708).
+_GAP_SUPERVISED = True
 _MIN_FIT = 300  # known phrasings (held out in turn) needed to fit the ranker and the gap decision
 _MIN_GAP_EXAMPLES = 20  # curated gap phrasings needed to fit the gap decision on them (else: simulated open set)
 _SIMILAR_GAPS = 3  # known unplaced phrasings shown beside a gap answer, at most ...
@@ -369,11 +370,12 @@ class _Index:
         self.cwt = cent_w.T.tocsr()
         # How far a concept's own documents lie from its centroid, on average (its "radius"): a phrase much
         # farther out than the concept's own phrasings is less likely to be one of them.
-        count = np.maximum(np.bincount(self.concept, minlength=n_c), 1).astype(np.float32)
-        self.spread = np.stack([
-            np.bincount(self.concept, np.asarray(self.xc.multiply(cent_c[self.concept]).sum(axis=1)).ravel(), n_c) / count,
-            np.bincount(self.concept, np.asarray(self.xw.multiply(cent_w[self.concept]).sum(axis=1)).ravel(), n_c) / count,
-        ], axis=1).astype(np.float32) if n else np.zeros((n_c, 2), np.float32)
+        count = np.maximum(np.bincount(self.concept, minlength=n_c), 1)
+        self.spread = np.zeros((n_c, 2), np.float32)  # (characters, words) per concept
+        for j, (docs, cent) in enumerate(((self.xc, cent_c), (self.xw, cent_w))):
+            if n:
+                own = np.asarray(docs.multiply(cent[self.concept]).sum(axis=1)).ravel()
+                self.spread[:, j] = np.bincount(self.concept, own, n_c) / count
         # Exact keys: votes among known expressions, matches of names.
         self.votes: dict[str, Counter[int]] = defaultdict(Counter)
         self.names: dict[str, set[int]] = defaultdict(set)  # own names: a match makes a phrase "known"
@@ -754,7 +756,7 @@ class _Index:
             "cand": cand, "feat": f, "valid": valid, "keys": keys, "oov": oov,
             "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
             "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
-            "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "spread": self.spread[cand], "nb_top": nb_top, "norms": norms,
+            "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "spread": self.spread, "nb_top": nb_top, "norms": norms,
             "pairs": (prow, self.concept[doc], self.rows[doc], s_c, s_w),
         }
 
@@ -852,10 +854,10 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
         (1.0 - fx["known"]) * np.maximum(top[:, 2], top[:, 3]),
         fx["max_c"] ** 2,
     ]
+    j1 = prob.argmax(axis=1)  # the ranker's top candidate: its features, its concept
+    best = fx["feat"][np.arange(n), j1]
+    c1 = fx["cand"][np.arange(n), j1]
     if _GAP_SUPERVISED:
-        j1 = prob.argmax(axis=1)
-        best = fx["feat"][np.arange(n), j1]
-        c1 = fx["cand"][np.arange(n), j1]
         agree = (c1 == fx["nb_top"]).astype(np.float64)
         cols += [
             fx["nb_max"],  # how sure the word-to-concept association is of any concept
@@ -869,14 +871,9 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
             (1.0 - fx["known"]) * best[:, _F["cover"]],
             fx["feat"][:, :, _F["cover"]].max(axis=1),
         ]
-    if _GAP_SPREAD:
-        j1 = prob.argmax(axis=1)
-        best = fx["feat"][np.arange(n), j1]
-        spread = fx["spread"][np.arange(n), j1]
-        cols += [
-            spread[:, 0], spread[:, 1],  # the top concept's own phrasings' mean cosine to its centroid ...
-            best[:, 6] - spread[:, 0], best[:, 7] - spread[:, 1],  # ... and how much nearer or farther the phrase is
-        ]
+    spread = fx["spread"][c1]  # the top concept's own phrasings' mean cosine to its centroid ...
+    cols += [spread[:, 0], spread[:, 1],
+             best[:, 6] - spread[:, 0], best[:, 7] - spread[:, 1]]  # ... and how much nearer or farther the phrase is
     cols.append(np.ones(n))
     return np.stack(cols, axis=1).astype(np.float64)
 
@@ -1323,14 +1320,15 @@ class Suggester:
         return self.suggest_many([phrase], top)[0]
 
     def suggest_many(self, phrases: Sequence[str], top: int = 5, batch: int = 256, workers: int | None = None) -> list[Suggestion]:
-        """:meth:`suggest` for many phrases at once: vectorised per batch of ``batch`` phrases, and the batches
-        answered by ``workers`` threads (default: one per usable core). The sparse products and most of
-        numpy's work release the GIL, so two threads answer about 1.7 times as many phrases a second on two
+        """:meth:`suggest` for many phrases at once: vectorised per batch of at most ``batch`` phrases, and the
+        batches answered by ``workers`` threads (default: one per usable core). The sparse products and most
+        of numpy's work release the GIL, so two threads answer about 1.4 times as many phrases a second on two
         cores (benchmarks/bench_suggest.py)."""
         workers = workers or _usable_cores()
-        n_chunks = -(-len(phrases) // batch)
-        n_chunks += -n_chunks % workers if n_chunks > 1 or len(phrases) > 64 else 0  # even work for every thread
-        size = max(1, -(-len(phrases) // max(1, n_chunks)))
+        n_chunks = max(1, -(-len(phrases) // batch))
+        if n_chunks > 1 or len(phrases) > 64:  # worth splitting: a multiple of the threads, even work for each
+            n_chunks = -(-n_chunks // workers) * workers
+        size = max(1, -(-len(phrases) // n_chunks))
         chunks = [list(phrases[start : start + size]) for start in range(0, len(phrases), size)]
         return [s for answers in _map_threads(lambda chunk: self._suggest_batch(chunk, top), chunks, workers) for s in answers]
 
@@ -1379,7 +1377,7 @@ class Suggester:
         gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]
         if gap_rows and self.gap_texts:
             for i, similar in zip(gap_rows, self.similar_gaps([phrases[i] for i in gap_rows])):
-                results[i] = Suggestion(results[i].phrase, results[i].status, results[i].candidates, similar)
+                results[i] = replace(results[i], similar_gaps=similar)
         return results
 
     def similar_gaps(self, phrases: Sequence[str], limit: int = _SIMILAR_GAPS) -> list[tuple[SimilarGap, ...]]:
