@@ -5,7 +5,7 @@ from pathlib import Path
 
 from hgap.ontology.vocab import SuggestionStatus
 
-from .suggest import Suggestion
+from .suggest import CategoryLink, Suggestion
 
 
 def read_tables(concepts_path: Path, mappings_path: Path | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -71,11 +71,17 @@ def describe(s: Suggestion, max_categories: int = 4) -> str:
         lines.append(f"  {i}. {c.label} [{c.concept_id}]  score {c.score:.2f}")
         for e in c.evidence:
             lines.append(f"       {e.kind}: {e.text!r} — {e.how}")
-        for g in c.categories[:max_categories]:
-            lines.append(f"       → {g.category_id} {g.label} ({g.predicate}, {_short(g.justification)}, "
-                         f"confidence {g.confidence:.2f})")
-        if len(c.categories) > max_categories:
-            lines.append(f"       → … {len(c.categories) - max_categories} more categories")
+        by_category: dict[str, list[CategoryLink]] = {}  # one line per category: its strongest link first
+        for g in c.categories:
+            by_category.setdefault(g.category_id, []).append(g)
+        for first, *others in list(by_category.values())[:max_categories]:
+            also = "".join(f"; also {_short(g.justification)}"
+                           f"{'' if g.predicate == first.predicate else ' ' + g.predicate} {g.confidence:.2f}"
+                           for g in others)
+            lines.append(f"       → {first.category_id} {first.label} ({first.predicate}, {_short(first.justification)}, "
+                         f"confidence {first.confidence:.2f}{also})")
+        if len(by_category) > max_categories:
+            lines.append(f"       → … {len(by_category) - max_categories} more categories")
     if s.similar_gaps:
         lines.append("  Patients' phrasings already known to have no established concept that resemble it:")
         lines.extend(f"     {g.text!r}  similarity {g.score:.2f}" for g in s.similar_gaps)

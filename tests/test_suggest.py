@@ -222,6 +222,21 @@ def test_builtin_candidates_carry_categories(built: Suggester) -> None:
     assert ids.R20_2_PARESTHESIA in describe(built.suggest("pins and needles"))
 
 
+def test_describe_lists_a_category_once_with_all_its_links() -> None:
+    from hgap.graph.suggest import Candidate, CategoryLink, Suggestion
+    from hgap.graph.suggest_io import describe
+    from hgap.ontology.vocab import SuggestionStatus
+
+    links = (CategoryLink("ICD10CM:R30.0", "Dysuria", "skos:exactMatch", "semapv:ManualMappingCuration", 0.95),
+             CategoryLink("ICD10CM:R30.0", "Dysuria", "skos:exactMatch", "semapv:LexicalMatching", 0.90),
+             CategoryLink("ROS:genitourinary", "Genitourinary", "skos:broadMatch", "semapv:StructuralMatching", 0.90))
+    text = describe(Suggestion("my waterworks burn", SuggestionStatus.KNOWN,
+                               (Candidate("HP:0100518", "Dysuria", 0.99, (), links),)))
+    assert text.count("ICD10CM:R30.0") == 1
+    assert "ManualMappingCuration, confidence 0.95; also LexicalMatching 0.90" in text
+    assert "ROS:genitourinary" in text
+
+
 def test_builtin_unfitted_still_sensible(fixture_knowledge: Knowledge) -> None:
     s = Suggester.from_knowledge(fixture_knowledge, fit=False)
     assert not s.fitted
