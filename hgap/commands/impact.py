@@ -14,7 +14,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="how many gap expressions (and reports) a proposed concept or mapping would bridge",
         description="Add proposed concepts and mappings to a copy of the built graph and compare its gaps "
         "before and after; see hgap.graph.impact. Example: hgap impact --concept HGAPC:1 'Brain zaps' "
-        "--mapping HGAPEX:0034 skos:exactMatch HGAPC:1 --mapping HGAPC:1 skos:broadMatch ICD10CM:R20.2",
+        "--mapping HGAPEX:0806 skos:exactMatch HGAPC:1 --mapping HGAPEX:0807 skos:exactMatch HGAPC:1 "
+        "--mapping HGAPC:1 skos:broadMatch ICD10CM:R20.2 (brain zaps and brain buzzing, two of the built graph's "
+        "unmapped phrasings)",
     )
     p.add_argument("--mapping", nargs=3, action="append", default=[], metavar=("SUBJECT", "PREDICATE", "OBJECT"),
                    help="a proposed mapping, expression → concept or concept → category (repeatable)")
