@@ -61,13 +61,14 @@ _STATUS_TEXT = {
     SuggestionStatus.GAP: "gap: no established concept fits; the nearest concepts are",
 }
 
-def describe(s: Suggestion, max_categories: int = 4) -> str:
-    """A readable answer for a person: status, then each candidate with its score, evidence and the EHR
-    categories it reaches (at most ``max_categories``)."""
+def describe(s: Suggestion, max_categories: int = 4, min_score: float = 0.01) -> str:
+    """A readable answer for a person: status, then each candidate (the first, and the others scoring at least
+    ``min_score``) with its score, evidence and the EHR categories it reaches (at most ``max_categories``)."""
     lines = [f"{s.phrase!r} — {_STATUS_TEXT[s.status]}"]
     if not s.candidates:
         lines.append("  (no concept is even near)")
-    for i, c in enumerate(s.candidates, 1):
+    shown = [c for i, c in enumerate(s.candidates) if i == 0 or c.score >= min_score]
+    for i, c in enumerate(shown, 1):
         lines.append(f"  {i}. {c.label} [{c.concept_id}]  score {c.score:.2f}")
         for e in c.evidence:
             lines.append(f"       {e.kind}: {e.text!r} — {e.how}")
@@ -82,6 +83,8 @@ def describe(s: Suggestion, max_categories: int = 4) -> str:
                          f"confidence {first.confidence:.2f}{also})")
         if len(by_category) > max_categories:
             lines.append(f"       → … {len(by_category) - max_categories} more categories")
+    if len(shown) < len(s.candidates):  # near-zero candidates are noise to a reader; the data formats keep them
+        lines.append(f"  ({len(s.candidates) - len(shown)} more scored below {min_score:.2f}; --format tsv or json lists them)")
     if s.similar_gaps:
         lines.append("  Patients' phrasings already known to have no established concept that resemble it:")
         lines.extend(f"     {g.text!r}  similarity {g.score:.2f}" for g in s.similar_gaps)

@@ -237,6 +237,20 @@ def test_describe_lists_a_category_once_with_all_its_links() -> None:
     assert "ROS:genitourinary" in text
 
 
+def test_describe_leaves_out_near_zero_candidates_but_says_so() -> None:
+    from hgap.graph.suggest import Candidate, Suggestion
+    from hgap.graph.suggest_io import describe
+    from hgap.ontology.vocab import SuggestionStatus
+
+    candidates = (Candidate("HP:0100518", "Dysuria", 0.99, ()), Candidate("HP:0000009", "Bladder", 0.49, ()),
+                  Candidate("HP:0001945", "Fever", 0.004, ()))
+    text = describe(Suggestion("my waterworks burn", SuggestionStatus.KNOWN, candidates))
+    assert "Bladder" in text and "Fever" not in text
+    assert "(1 more scored below 0.01; --format tsv or json lists them)" in text
+    only_weak = describe(Suggestion("zzz", SuggestionStatus.GAP, candidates[2:]))
+    assert "Fever" in only_weak and "more scored below" not in only_weak  # the nearest is shown, however far
+
+
 def test_builtin_unfitted_still_sensible(fixture_knowledge: Knowledge) -> None:
     s = Suggester.from_knowledge(fixture_knowledge, fit=False)
     assert not s.fitted
