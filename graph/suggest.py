@@ -40,6 +40,7 @@ its threshold chosen to maximise F1 there.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -47,6 +48,7 @@ import pickle
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
@@ -1367,6 +1369,8 @@ class Suggester:
                                        self.categories.get(cid, ())))
             if fx["known"][i] and cands and self._is_known(fx["keys"][i], cands[0].concept_id):
                 status = SuggestionStatus.KNOWN
+            elif fx["keys"][i] in self.gap_keys:  # the graph already records this phrasing as placed nowhere
+                status = SuggestionStatus.GAP
             elif not cands or max(fx["max_c"][i], fx["max_w"][i]) < self.sim_floor or (
                 p_gap[i] >= self.gap_t if self.fitted else prob[i].max() < _UNFITTED_P_FLOOR
             ):
@@ -1401,6 +1405,11 @@ class Suggester:
                     if row[j] >= _SIMILAR_GAP_FLOOR and self._gap_space.norms[j] != same][:limit]
             out.append(tuple(SimilarGap(self.gap_texts[j], round(float(row[j]), 4)) for j in best))
         return out
+
+    @functools.cached_property
+    def gap_keys(self) -> frozenset[str]:
+        """The keys (:func:`hgap.graph.textnorm.key`) of the phrasings known to be gaps."""
+        return frozenset(k for k in map(textnorm.key, self.gap_texts) if k)
 
     def _is_known(self, key: str, concept_id: str) -> bool:
         idx = self.index
@@ -1522,6 +1531,48 @@ class Suggester:
 
 # ----------------------------------------------------------------------------------------------------
 # Presenting suggestions.
+
+
+def built_suggester(home: Path | None = None) -> Suggester | None:
+    """The suggester of the current build (``hgap build`` under ``home``), or None when there is none.
+
+    Making one loads the graph and indexes its ~44,000 documents (about 3 s); a command-line lookup should
+    not pay that each time, so the made suggester is kept pickled under ``~/.cache/hgap``, keyed on the
+    build (its directory is named by the fingerprint of its inputs), our feature tables, the installed
+    vocabularies and the code of ``graph/`` and ``ontology/``. Loading it takes about 0.4 s."""
+    from hgap.ontology.build import hgap_home
+
+    from .lexicon import _versions_key, load_built
+
+    current = (home or hgap_home()) / "current"
+    if not current.exists():
+        return None
+    h = hashlib.sha1(f"{_VERSION}|{current.resolve().name}|{_versions_key()}".encode())
+    here = Path(__file__).resolve().parent
+    for source in sorted([*here.glob("*.py"), *(here.parent / "ontology").glob("*.py"),
+                          data_dir() / "lay_words.tsv", data_dir() / BODY_SITES_FILE]):
+        h.update(source.name.encode())
+        h.update(source.read_bytes() if source.exists() else b"")
+    # Named by the home, then the key: a newer suggester of the same home replaces the older ones (each is
+    # ~60 MB and only the newest serves), and other homes' (a test's, say) are left alone.
+    prefix = f"suggester-{hashlib.sha1(str(current.parent.resolve()).encode()).hexdigest()[:8]}-"
+    path = cache_dir() / f"{prefix}{h.hexdigest()[:20]}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as f:
+                cached = pickle.load(f)
+            if isinstance(cached, Suggester):
+                return cached
+        except Exception:  # a broken or stale cache is remade
+            pass
+    knowledge = load_built(home)
+    if knowledge is None:
+        return None
+    suggester = Suggester.from_knowledge(knowledge)
+    for old in path.parent.glob(f"{prefix}*.pickle"):
+        old.unlink(missing_ok=True)
+    atomic_pickle(path, suggester)
+    return suggester
 
 
 def load_embedder(name: str = "all-MiniLM-L6-v2") -> object:

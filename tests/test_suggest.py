@@ -355,3 +355,34 @@ def test_builtin_lexicon_cache_follows_the_build(fixture_home: Path, tmp_path: P
     from hgap.graph import lexicon as lexicon_module
 
     assert lexicon_module._build_key() == "nobuild"
+
+
+def test_the_built_suggester_is_cached_and_a_broken_cache_is_remade(fixture_home, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from hgap.graph import suggest as sg
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert sg.built_suggester(tmp_path / "no-build-here") is None
+    first = sg.built_suggester(fixture_home)
+    assert first is not None
+    [cached] = (tmp_path / "cache" / "hgap").glob("suggester-*.pickle")
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the cached suggester should have been used")
+
+    monkeypatch.setattr(sg.Suggester, "from_knowledge", refuse)
+    again = sg.built_suggester(fixture_home)
+    assert again is not None and again.suggest("pins and needles").candidates == first.suggest("pins and needles").candidates
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cached.write_bytes(b"not a pickle")
+    remade = sg.built_suggester(fixture_home)
+    assert remade is not None and remade.suggest("pins and needles").candidates[0].concept_id == ids.PARESTHESIA
+    assert cached.read_bytes() != b"not a pickle"
+
+
+def test_a_phrasing_the_graph_records_as_unplaced_is_a_gap(built: Suggester, fixture_knowledge: Knowledge) -> None:
+    mapped = {m.subject_id for m in fixture_knowledge.expression_mappings()}
+    unplaced = [e.text for e in fixture_knowledge.expressions.values() if e.id not in mapped]
+    assert "brain zaps" in unplaced
+    assert [r.status.value for r in built.suggest_many(unplaced)] == ["gap"] * len(unplaced)
+    assert built.suggest("Zaps, brain!").status.value == "gap"  # the same words, in any order and case
