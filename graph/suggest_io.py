@@ -57,7 +57,7 @@ def as_dict(s: Suggestion) -> dict:
 
 _STATUS_TEXT = {
     SuggestionStatus.KNOWN: "known: already a mapped expression or a name of a concept",
-    SuggestionStatus.SUGGESTED: "suggested: a confident bridge to an existing concept",
+    SuggestionStatus.SUGGESTED: "suggested: most likely an existing concept, not yet a recorded phrasing of it (check before coding)",
     SuggestionStatus.GAP: "gap: no established concept fits; the nearest concepts are",
 }
 

@@ -194,5 +194,5 @@ class SuggestionStatus(ClosedVocabulary):
     """What a suggestion says of a phrase (the evaluation contract's ``status`` column)."""
 
     KNOWN = "known"  # already a mapped expression or a label/synonym of a concept
-    SUGGESTED = "suggested"  # a confident bridge to an existing concept
+    SUGGESTED = "suggested"  # a bridge to an existing concept: the gap decision says one fits
     GAP = "gap"  # no established concept fits: the candidates, if any, are only the nearest
