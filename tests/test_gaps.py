@@ -7,6 +7,7 @@ from fixture_ids import (
     ALWAYS_NEED_TO_GO, BRAIN_ZAPS, CHEST_FEELS_TIGHT, CREEPY_CRAWLY_LEGS, CRASH_AFTER_EXERTION, FLUTTERY_CHEST,
     GENITOURINARY, HAVING_A_FIT, LIMBS, PHENOTYPIC_ABNORMALITY, R00_1_BRADYCARDIA, R06_2_WHEEZING, RESTLESS_LEGS,
     SEIZURE, UNMAPPED_EXPRESSIONS, URINARY_URGENCY, NERVOUS_SYSTEM, CARDIOVASCULAR, RESPIRATORY, CONSTITUTIONAL,
+    PARESTHESIA,
 )
 
 from hgap.graph import gaps
@@ -147,6 +148,9 @@ def test_cli_gaps_kinds_and_formats(fixture_home, monkeypatch, capsys) -> None: 
     data = json.loads(capsys.readouterr().out)
     assert {d["subject_id"] for d in data} == {RESTLESS_LEGS, SEIZURE, URINARY_URGENCY}
     assert {"kind", "subject_id", "subject_label", "impact", "reasons", "reports"} <= set(data[0])
+    # None below Paresthesia: the empty answer says how to ask about ICD-10-CM codes instead.
+    assert main(["gaps", "--kind", "uncodable_concept", "--root", PARESTHESIA]) == 0
+    assert "no gaps found (with --category-kinds any" in capsys.readouterr().out
 
 
 def test_cli_without_a_build(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -88,5 +88,10 @@ def run(args: argparse.Namespace) -> int:
         rows.append(row)
     columns = COLUMNS if args.format == "table" else COLUMNS[:-1] + (
         ("centrality", "", 0), ("expression_ids", "", 0), ("object_ids", "", 0), ("reason", "", 0))
-    emit(rows, columns, args.format, empty="no gaps found")
+    empty = "no gaps found"
+    if args.kind == ["uncodable_concept"] and args.category_kinds in (None, "any"):
+        # In the built graph every expressed concept reaches a template section: the likely question is ICD-10-CM.
+        empty += (" (with --category-kinds any, a template section counts as a category; "
+                  "--category-kinds icd10cm lists the concepts with no ICD-10-CM code)")
+    emit(rows, columns, args.format, empty=empty)
     return 0
