@@ -39,7 +39,9 @@ Earlier versions (suggest-9 → 11) measured the supervised signals together at 
 (piecewise-linear) ranking features, acc@1 +0.002 for twice the fitting time and worse built-in gap F1; the
 spread-relative centroid distance as a ranking feature, acc@1 −0.005; a linear SVM / logistic regression on
 character and word n-grams as another signal, alone 0.850-0.851 and right on only 18-21 phrases hgap gets
-wrong (the two together could reach 0.897-0.901 at best, even with a perfect combiner).
+wrong (the two together could reach 0.897-0.901 at best, even with a perfect combiner); the share of a concept's
+name that the phrase says ("label coverage") as a ranking feature, acc@1 -0.001 and gap F1 -0.005; MiniLM
+fine-tuned on the training rows (benchmarks/finetune_embeddings.py), acc@1 0.897 as with the base model.
 
 ``--threshold-scan --seeds 13,1,2,3,4,5`` compares the gap F1 at the fitted threshold with every threshold of a
 grid (measured, suggest-18: 0.661 at the fitted thresholds, mean over the six seeds; the best single threshold
