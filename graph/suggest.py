@@ -1478,10 +1478,24 @@ class Suggester:
                 s = bst
                 if s < 0.2:
                     continue
-                how = f"similar (characters {sc:.2f}, words {sw:.2f})"
+                how = f"similar (characters {sc:.2f}, words {sw:.2f}{self._typo_readings(phrase, text)})"
             out[kind] = Evidence(kind, text, how, round(s, 4))
             used.add(doc_folded)
         return tuple(sorted(out.values(), key=lambda e: -e.score)[:3])
+
+    def _typo_readings(self, phrase: str, text: str) -> str:
+        """The phrase's words that the match reads as another, indexed word (a typo correction), so that a
+        reader sees why "my ear is throbbing" resembles "throwing up": "; 'throbbing' read as 'throwing'"."""
+        corrections = self.index.corrections
+        if not corrections:
+            return ""
+        doc_words = {textnorm.stem(w): w for w in textnorm.normalize(text).split()}
+        notes = []
+        for word in textnorm.normalize(phrase).split():
+            fix = corrections.get(textnorm.stem(word))
+            if fix and fix in doc_words:
+                notes.append(f"; '{word}' read as '{doc_words[fix]}'")
+        return "".join(dict.fromkeys(notes))
 
     # -- autocomplete
 

@@ -386,3 +386,11 @@ def test_a_phrasing_the_graph_records_as_unplaced_is_a_gap(built: Suggester, fix
     assert "brain zaps" in unplaced
     assert [r.status.value for r in built.suggest_many(unplaced)] == ["gap"] * len(unplaced)
     assert built.suggest("Zaps, brain!").status.value == "gap"  # the same words, in any order and case
+
+
+def test_evidence_says_which_misspelt_word_was_read_as_which(built: Suggester) -> None:
+    r = built.suggest("pins and needels")
+    assert r.candidates[0].concept_id == ids.PARESTHESIA
+    hows = [e.how for e in r.candidates[0].evidence]
+    assert any("'needels' read as 'needles'" in how for how in hows), hows
+    assert not any("read as" in e.how for e in built.suggest("pins and needles in my hands").candidates[0].evidence)
