@@ -1547,8 +1547,10 @@ class Suggester:
 # Presenting suggestions.
 
 
-def built_suggester(home: Path | None = None) -> Suggester | None:
-    """The suggester of the current build (``hgap build`` under ``home``), or None when there is none.
+def built_suggester(home: Path | None = None, *, build: Path | None = None,
+                    knowledge: "Knowledge | None" = None) -> Suggester | None:
+    """The suggester of a build: the current one under ``home`` (``hgap build``), or the build directory
+    ``build`` (whose records ``knowledge`` the caller may have loaded already); None when there is none.
 
     Making one loads the graph and indexes its ~44,000 documents (about 3 s); a command-line lookup should
     not pay that each time, so the made suggester is kept pickled under ``~/.cache/hgap``, keyed on the
@@ -1557,12 +1559,14 @@ def built_suggester(home: Path | None = None) -> Suggester | None:
     (``benchmarks/bench_suggest.py``)."""
     from hgap.ontology.build import hgap_home
 
-    from .lexicon import _versions_key, load_built
+    from .lexicon import _versions_key
 
-    current = (home or hgap_home()) / "current"
-    if not current.exists():
-        return None
-    h = hashlib.sha1(f"{_VERSION}|{current.resolve().name}|{_versions_key()}".encode())
+    if build is None:
+        current = (home or hgap_home()) / "current"
+        if not (current / "knowledge.pickle").exists():
+            return None
+        build = current.resolve()
+    h = hashlib.sha1(f"{_VERSION}|{build.name}|{_versions_key()}".encode())
     here = Path(__file__).resolve().parent
     for source in sorted([*here.glob("*.py"), *(here.parent / "ontology").glob("*.py"),
                           data_dir() / "lay_words.tsv", data_dir() / BODY_SITES_FILE]):
@@ -1570,7 +1574,7 @@ def built_suggester(home: Path | None = None) -> Suggester | None:
         h.update(source.read_bytes() if source.exists() else b"")
     # Named by the home, then the key: a newer suggester of the same home replaces the older ones (each is
     # ~60 MB and only the newest serves), and other homes' (a test's, say) are left alone.
-    prefix = f"suggester-{hashlib.sha1(str(current.parent.resolve()).encode()).hexdigest()[:8]}-"
+    prefix = f"suggester-{hashlib.sha1(str(build.parent.resolve()).encode()).hexdigest()[:8]}-"
     path = cache_dir() / f"{prefix}{h.hexdigest()[:20]}.pickle"
     if path.exists():
         try:
@@ -1580,9 +1584,9 @@ def built_suggester(home: Path | None = None) -> Suggester | None:
                 return cached
         except Exception:  # a broken or stale cache is remade
             pass
-    knowledge = load_built(home)
     if knowledge is None:
-        return None
+        with open(build / "knowledge.pickle", "rb") as f:
+            knowledge = pickle.load(f)
     suggester = Suggester.from_knowledge(knowledge)
     for old in path.parent.glob(f"{prefix}*.pickle"):
         try:
