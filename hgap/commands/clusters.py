@@ -38,10 +38,9 @@ def run(args: argparse.Namespace) -> int:
     G = load_graph(args)
     suggester = None
     if not args.lexical:
-        from hgap.graph.suggest import Suggester
-        from hgap.ontology.build import load_knowledge
+        from hgap.graph.suggest import built_suggester
 
-        suggester = Suggester.from_knowledge(load_knowledge(args.home))
+        suggester = built_suggester(args.home)
     expressions = [g.subject_id for g in gaps.unmapped_expressions(G, args.category_kinds)]
     found = list(clusters.gap_clusters(G, expressions, threshold=args.threshold, method=args.method, seed=args.seed,
                                        min_size=args.min_size, suggester=suggester))[:top]
