@@ -453,20 +453,24 @@ class _Index:
         self.nb_of = np.full(n_c, -1, np.int64)
         self.nb_of[cls] = np.arange(len(cls))
 
+    def _tokens_present(self, tok_lists: Sequence[Sequence[str]], usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(phrase, token) of each distinct token of each phrase that is indexed and marked ``usable``."""
+        vocab = self.owner.tok_vocab
+        rows, cols = [], []
+        for i, ts in enumerate(tok_lists):
+            for t in set(ts):
+                j = vocab.get(t)
+                if j is not None and usable[j]:
+                    rows.append(i)
+                    cols.append(j)
+        return np.array(rows, np.int64), np.array(cols, np.int64)
+
     def coverage(self, stem_lists: Sequence[Sequence[str]]) -> "csr_matrix | None":
         """Per phrase and concept, the share of the phrase's words (weighted by rarity) that the concept's
         known phrasings or label use: a word no phrasing of the concept uses hints at another meaning."""
         if self.cover_t is None:
             return None
-        vocab = self.owner.tok_vocab
-        rows, cols = [], []
-        for i, ws in enumerate(stem_lists):
-            for t in set(ws):
-                j = vocab.get(t)
-                if j is not None and self.cover_idf[j] > 0:
-                    rows.append(i)
-                    cols.append(j)
-        r, c = np.array(rows, np.int64), np.array(cols, np.int64)
+        r, c = self._tokens_present(stem_lists, self.cover_idf > 0)
         q = csr_from(r, c, len(stem_lists), len(self.cover_idf), self.cover_idf[c])
         tot = np.asarray(q.sum(axis=1)).ravel()
         q = (q.multiply(1.0 / np.maximum(tot, 1e-9)[:, None])).tocsr()
@@ -476,16 +480,9 @@ class _Index:
         """Per phrase, the log posterior of every concept of ``nb_cls`` (None without the association)."""
         if not len(self.nb_cls):
             return None
-        vocab = self.owner.tok_vocab
-        rows, cols = [], []
-        for i, ts in enumerate(tok_lists):
-            for t in set(ts):
-                j = vocab.get(t)
-                if j is not None and self.nb_known[j]:
-                    rows.append(i)
-                    cols.append(j)
-        q = csr_from(np.array(rows, np.int64), np.array(cols, np.int64), len(tok_lists), len(self.nb_known))
-        n_t = np.bincount(np.array(rows, np.int64), minlength=len(tok_lists)).astype(np.float32)
+        rows, cols = self._tokens_present(tok_lists, self.nb_known > 0)
+        q = csr_from(rows, cols, len(tok_lists), len(self.nb_known))
+        n_t = np.bincount(rows, minlength=len(tok_lists)).astype(np.float32)
         s = (q @ self.nb_lt).toarray()
         s += self.nb_prior[None, :] - n_t[:, None] * self.nb_den[None, :]
         s -= s.max(axis=1, keepdims=True)
@@ -896,7 +893,6 @@ class Suggester:
     def __init__(self) -> None:
         self._doc_folded: list[str] | None = None
         self.gap_texts: list[str] = []  # phrasings known to be gaps (curated expressions with no mapping)
-        self._gap_space: _GapSpace | None = None  # their own TF-IDF space (similar_gaps)
         self.ids: list[str] = []
         self.labels: list[str] = []
         self.parents: list[list[int]] = []
@@ -1395,16 +1391,20 @@ class Suggester:
         """
         if not self.gap_texts or not len(phrases):
             return [() for _ in phrases]
-        if self._gap_space is None:  # built on first use; two threads may both build it, to the same value
-            self._gap_space = _GapSpace(self.gap_texts)
-        sim = self._gap_space.similarities(phrases)
+        sim = self.gap_space.similarities(phrases)
         out = []
         for phrase, row in zip(phrases, sim):
             same = textnorm.normalize(phrase)  # the phrase itself is no news
             best = [j for j in np.argsort(-row, kind="stable")[: limit + 1]
-                    if row[j] >= _SIMILAR_GAP_FLOOR and self._gap_space.norms[j] != same][:limit]
+                    if row[j] >= _SIMILAR_GAP_FLOOR and self.gap_space.norms[j] != same][:limit]
             out.append(tuple(SimilarGap(self.gap_texts[j], round(float(row[j]), 4)) for j in best))
         return out
+
+    # Both built on first use (two threads may both build one, to the same value).
+    @functools.cached_property
+    def gap_space(self) -> _GapSpace:
+        """The known gap phrasings in their own TF-IDF space (for :meth:`similar_gaps`)."""
+        return _GapSpace(self.gap_texts)
 
     @functools.cached_property
     def gap_keys(self) -> frozenset[str]:

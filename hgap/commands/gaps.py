@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hgap.output import FORMATS, emit  # noqa: F401 - emit is used below and by the other gap commands
+from hgap.output import FORMATS, emit
 
 KINDS = ("unmapped_expression", "uncodable_concept", "weak_bridge", "stranded_category")
 

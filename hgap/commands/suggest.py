@@ -56,17 +56,17 @@ def run(args: argparse.Namespace) -> int:
         concepts, known = suggest_io.read_tables(args.concepts, args.mappings)
         lexicon = None if args.no_lexicon else Lexicon.builtin()
         suggester = sg.Suggester.from_tables(concepts, known, lexicon, embedder=embedder)
+    elif embedder is None and (built := sg.built_suggester(args.home)) is not None:
+        suggester = built  # the built graph's suggester, from a cache: a lookup in 0.6 s, not 3.6 s
     else:
-        # Without embeddings, the built graph's suggester comes from a cache (a lookup in ~1 s, not ~3.5 s).
-        built = sg.built_suggester(args.home) if embedder is None else None
-        knowledge = None if built is not None else load_built(args.home)
-        if built is None and knowledge is None:
+        knowledge = load_built(args.home)
+        if knowledge is None:
             from hgap.ontology.build import hgap_home
 
             print(f"hgap suggest: no built graph in {args.home or hgap_home()} (run `hgap build` first); suggesting "
                   "from the bundled HPO alone, without patient expressions or EHR categories", file=sys.stderr)
             knowledge = builtin_knowledge(built=False)
-        suggester = built or sg.Suggester.from_knowledge(knowledge, embedder=embedder)
+        suggester = sg.Suggester.from_knowledge(knowledge, embedder=embedder)
     results = suggester.suggest_many(phrases, top=args.top)
 
     out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
