@@ -72,7 +72,7 @@ __all__ = ["Evidence", "CategoryLink", "Candidate", "SimilarGap", "Suggestion", 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_VERSION = "suggest-18"  # bump when features or fitting change: keys the cached fits
+_VERSION = "suggest-19"  # bump when features or fitting change: keys the cached fits
 
 # Kinds of document, and the group whose best match becomes a ranking feature.
 KINDS = ("known_expression", "label", "synonym", "layperson_synonym", "inclusion_term")
@@ -192,6 +192,13 @@ class Completion:
     label: str
     matched: str
     scope: str
+
+
+def _reads_as(stem: str, fix: str, english: bool) -> bool:
+    """Whether an unindexed word's stem may be read as the indexed ``fix`` (:meth:`Suggester.correct`).
+    A word no English dictionary knows is a typo; an English word only stands for an inflection the
+    stemmer missed ("slurry" → "slur"), never for another word ("throbbing" is not "throwing")."""
+    return not english or fix.startswith(stem) or stem.startswith(fix)
 
 
 def _nb_tokens(stems: Sequence[str]) -> list[str]:
@@ -515,10 +522,11 @@ class _Index:
             unknown = [w for w in ws if w not in self.vocab_set]
             oov[i] = len(unknown) / max(1, len(ws))
             repl: dict[str, str] = {}
-            if use_typo:
+            if use_typo and unknown:
+                misspelt = textnorm.unknown_word_stems(p)
                 for w in unknown:
                     fix = owner.correct(w, self)
-                    if fix:
+                    if fix and _reads_as(w, fix, w not in misspelt):
                         fixes.append((fix, 0.9))
                         repl[w] = fix
             # Lay words ("wee", "tingly") also count as the clinical words they stand for, a little less.
@@ -1485,15 +1493,16 @@ class Suggester:
 
     def _typo_readings(self, phrase: str, text: str) -> str:
         """The phrase's words that the match reads as another, indexed word (a typo correction), so that a
-        reader sees why "my ear is throbbing" resembles "throwing up": "; 'throbbing' read as 'throwing'"."""
+        reader sees why "pins and needels" resembles "pins and needles": "; 'needels' read as 'needles'"."""
         corrections = self.index.corrections
         if not corrections:
             return ""
         doc_words = {textnorm.stem(w): w for w in textnorm.normalize(text).split()}
         notes = []
         for word in textnorm.normalize(phrase).split():
-            fix = corrections.get(textnorm.stem(word))
-            if fix and fix in doc_words:
+            stem = textnorm.stem(word)
+            fix = corrections.get(stem)
+            if fix and fix in doc_words and _reads_as(stem, fix, textnorm.is_english_word(word)):
                 notes.append(f"; '{word}' read as '{doc_words[fix]}'")
         return "".join(dict.fromkeys(notes))
 

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize", "stem", "tokens", "content_tokens", "key", "char_text", "STOPWORDS"]
+__all__ = ["normalize", "stem", "tokens", "content_tokens", "key", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
 
 # Filler words of patient phrases: they do not change which concept is meant ("pain in my legs").
 STOPWORDS = frozenset(
@@ -163,3 +163,29 @@ def key(text: str) -> str:
 def char_text(text: str) -> str:
     """The text that character n-grams are taken from: the content stems in their order."""
     return " ".join(content_tokens(text))
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> dict[str, int]:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency.dictionary
+
+
+def is_english_word(word: str) -> bool:
+    """Whether a folded word (:func:`normalize`) is an English word (pyspellchecker's English frequency list):
+    a word to read as written, not a typo to correct ("throbbing" is not a misspelt "throwing").
+
+    >>> is_english_word("throbbing"), is_english_word("raspy"), is_english_word("nausia")
+    (True, True, False)
+    """
+    return word in _english_words()
+
+
+def unknown_word_stems(text: str) -> set[str]:
+    """The stems of a phrase's words that are not English words: the only ones worth reading as typos.
+
+    >>> sorted(unknown_word_stems("my ear is throbbing, nausia"))
+    ['nausia']
+    """
+    return {stem(w) for w in normalize(text).split() if not w.isdigit() and not is_english_word(w)}

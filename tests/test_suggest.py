@@ -394,3 +394,13 @@ def test_evidence_says_which_misspelt_word_was_read_as_which(built: Suggester) -
     hows = [e.how for e in r.candidates[0].evidence]
     assert any("'needels' read as 'needles'" in how for how in hows), hows
     assert not any("read as" in e.how for e in built.suggest("pins and needles in my hands").candidates[0].evidence)
+
+
+def test_an_english_word_is_not_read_as_another_word() -> None:
+    s = Suggester.from_tables([("V", "Vomiting"), ("E", "Ear pain")], [("throwing up", "V"), ("sore ear", "E")])
+    throbbing = s.suggest("my ear is throbbing")
+    assert throbbing.candidates[0].concept_id == "E"
+    assert not any("read as" in e.how for c in throbbing.candidates for e in c.evidence)
+    misspelt = s.suggest("thowing up")  # not an English word: a typo of an indexed one
+    assert misspelt.candidates[0].concept_id == "V"
+    assert any("'thowing' read as 'throwing'" in e.how for e in misspelt.candidates[0].evidence)
