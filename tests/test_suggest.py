@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 import fixture_ids as ids
 from hgap.graph import textnorm
-from hgap.graph.suggest import Suggester
+from hgap.graph.suggest import FEATURES, Suggester
 from hgap.ontology.model import Concept, Knowledge, Synonym
 
 CONCEPTS = [
@@ -404,3 +405,28 @@ def test_an_english_word_is_not_read_as_another_word() -> None:
     misspelt = s.suggest("thowing up")  # not an English word: a typo of an indexed one
     assert misspelt.candidates[0].concept_id == "V"
     assert any("'thowing' read as 'throwing'" in e.how for e in misspelt.candidates[0].evidence)
+
+
+@pytest.fixture(scope="module")
+def with_modifiers(fixture_knowledge: Knowledge) -> Knowledge:
+    """The fixture graph with HPO's Severity and Temporal pattern modifiers beside its findings."""
+    modifiers = [Concept("HP:0012823", "Clinical modifier"),
+                 Concept("HP:0012824", "Severity", parents=("HP:0012823",)),
+                 Concept("HP:0012828", "Severe", parents=("HP:0012824",)),
+                 Concept("HP:0011008", "Temporal pattern", parents=("HP:0012823",)),
+                 Concept("HP:0011010", "Chronic", parents=("HP:0011008",))]
+    return replace(fixture_knowledge, concepts={**fixture_knowledge.concepts, **{c.id: c for c in modifiers}})
+
+
+def test_a_known_phrasing_with_severity_words_is_its_concept_qualified(with_modifiers: Knowledge) -> None:
+    plain = Suggester.from_knowledge(with_modifiers, fit=True, cache=False, features=FEATURES - {"qualifiers"})
+    qualified = Suggester.from_knowledge(with_modifiers, fit=True, cache=False)
+    plain.gap_t = qualified.gap_t = 0.0  # the small fixture fit calls few gaps: here, every unknown phrasing is one
+    assert plain.suggest("terrible head pain").status.value == "gap"  # what the rule is for
+    assert qualified.suggest("terrible head rash").status.value == "gap"  # the rest is no known phrasing
+    r = qualified.suggest("terrible head pain")
+    assert (r.status.value, r.candidates[0].concept_id) == ("suggested", ids.HEADACHE)
+    notes = [e for e in r.candidates[0].evidence if e.kind == "qualifier"]
+    assert [(e.text, "Severe (HP:0012828)" in e.how) for e in notes] == [("terrible", True)]
+    # A modifier is recorded beside a finding, never suggested as one.
+    assert all(not c.concept_id.startswith(("HP:00128", "HP:00110")) for c in qualified.suggest("severe chronic").candidates)
