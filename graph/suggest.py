@@ -74,7 +74,7 @@ __all__ = ["Evidence", "CategoryLink", "Candidate", "SimilarGap", "Suggestion", 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_VERSION = "suggest-20"  # bump when features or fitting change: keys the cached fits
+_VERSION = "suggest-21"  # bump when features or fitting change: keys the cached fits
 
 # Kinds of document, and the group whose best match becomes a ranking feature.
 KINDS = ("known_expression", "label", "synonym", "layperson_synonym", "inclusion_term")
@@ -810,6 +810,16 @@ def _encode_cached(embedder: object, texts: Sequence[str]) -> np.ndarray:
     return np.stack([store[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, 384), np.float32)
 
 
+@functools.lru_cache(maxsize=1)
+def _code_key() -> bytes:
+    """A digest of this package's code (graph/*.py): what the features and the fits are made by."""
+    h = hashlib.sha1()
+    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(source.name.encode())
+        h.update(source.read_bytes())
+    return h.digest()
+
+
 def _usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -1171,6 +1181,7 @@ class Suggester:
     def _fit_cached(self, cache: bool, seed: int) -> None:
         h = hashlib.sha1()
         h.update(_VERSION.encode())
+        h.update(_code_key())  # a changed feature or fitting step never meets a fit made without it
         h.update(repr(sorted(self.features)).encode())
         h.update(str(seed).encode())
         h.update(b"embeddings" if self.doc_vecs is not None else b"lexical")

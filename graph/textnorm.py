@@ -144,11 +144,25 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in normalize(text).split()]
 
 
+# The filler words that carry no meaning even when nothing else is left: "feeling down" keeps both its
+# words, and "I've been feeling really down" is the same phrasing.
+_GRAMMAR = frozenset(
+    """a an the my mine me i im ive id am is are was were be been being have has had having do does did so
+    very really too just also it its this that these those which who your you he she his her they them their
+    our we us""".split()
+)
+
+
 def content_tokens(text: str) -> list[str]:
-    """The stems of a phrase without filler words (all stems if only filler words remain)."""
+    """The stems of a phrase without filler words (if only filler words remain: without the grammatical
+    ones, such as pronouns and auxiliaries; failing that, all).
+
+    >>> content_tokens("pain in my legs"), content_tokens("I've been feeling really down")
+    (['pain', 'leg'], ['feel', 'down'])
+    """
     words = normalize(text).split()
     kept = [stem(w) for w in words if w not in STOPWORDS]
-    return kept or [stem(w) for w in words]
+    return kept or [stem(w) for w in words if w not in _GRAMMAR] or [stem(w) for w in words]
 
 
 def key(text: str) -> str:

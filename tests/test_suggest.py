@@ -430,3 +430,9 @@ def test_a_known_phrasing_with_severity_words_is_its_concept_qualified(with_modi
     assert [(e.text, "Severe (HP:0012828)" in e.how) for e in notes] == [("terrible", True)]
     # A modifier is recorded beside a finding, never suggested as one.
     assert all(not c.concept_id.startswith(("HP:00128", "HP:00110")) for c in qualified.suggest("severe chronic").candidates)
+
+
+def test_a_phrasing_of_only_filler_words_keeps_its_meaning() -> None:
+    s = Suggester.from_tables([("D", "Depression"), ("H", "Hyperactivity")], [("feeling down", "D"), ("feeling up", "H")])
+    r = s.suggest("I've been feeling really down")
+    assert (r.status.value, r.candidates[0].concept_id) == ("known", "D")
