@@ -767,7 +767,8 @@ class _Index:
             "cand": cand, "feat": f, "valid": valid, "keys": keys, "oov": oov,
             "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
             "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
-            "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "gap_sim": owner.gap_resemblance(phrases), "spread": self.spread, "nb_top": nb_top, "norms": norms,
+            "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "spread": self.spread, "nb_top": nb_top, "norms": norms,
+            "gap_sim": owner.gap_resemblance(phrases),
             "pairs": (prow, self.concept[doc], self.rows[doc], s_c, s_w),
         }
 
