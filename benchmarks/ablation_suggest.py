@@ -42,6 +42,13 @@ character and word n-grams as another signal, alone 0.850-0.851 and right on onl
 wrong (the two together could reach 0.897-0.901 at best, even with a perfect combiner); the share of a concept's
 name that the phrase says ("label coverage") as a ranking feature, acc@1 -0.001 and gap F1 -0.005; MiniLM
 fine-tuned on the training rows (benchmarks/finetune_embeddings.py), acc@1 0.897 as with the base model.
+For the built-in gap decision (fitted on the 54 curated gap phrasings; benchmarks/eval_builtin.py, seeds
+0/1/2): adding simulated gaps (a fifth of the mapped phrasings' concepts removed per fold) to the curated
+ones, gap F1 0.406/0.411/0.418 against 0.458/0.465/0.408 (0.339-0.385 with two fifths removed); a linear
+model with ten times the L2 penalty, 0.415/0.423/0.423 against 0.486/0.483/0.496 with the default one.
+A "span" ranking feature (a known phrasing or name said by a run of one to three words inside a longer
+phrase, its concept added to the candidates): built-in acc@1 0.379 → 0.371 and acc@5 0.598 → 0.561 (seed 0),
+AskAPatient acc@1 unchanged (0.876) and mean gap F1 0.674 → 0.670.
 
 ``--threshold-scan --seeds 13,1,2,3,4,5`` compares the gap F1 at the fitted threshold with every threshold of a
 grid (measured, suggest-18: 0.661 at the fitted thresholds, mean over the six seeds; the best single threshold
