@@ -28,6 +28,15 @@ def test_known_phrase_shows_the_chain(client) -> None:
     assert "reported 3 times" in html
 
 
+def test_a_phrase_known_by_its_words_names_only_its_concept(client) -> None:
+    html = client.get("/search", query_string={"q": "Cough, tickly"}).get_data(as_text=True)
+    status = re.search(r'<p class="status known">(.*?)</p>', html, re.S)
+    assert status, html
+    assert "Cough" in status.group(1)
+    assert "Abnormality" not in status.group(1)  # a broader concept shown below is not what it is known for
+    assert "Abnormality of the respiratory system" in html
+
+
 def test_typo_is_suggested(client) -> None:
     html = client.get("/search", query_string={"q": "chest pian"}).get_data(as_text=True)
     assert "Suggested" in html and "Chest pain" in html

@@ -63,14 +63,16 @@ def search() -> str:
     mapped = [c for e in expressions for c in e["concepts"]]
     if mapped:  # the graph's own chain: the curated links of the expression
         status = "known"
-        chain = [{**c, "score": c["confidence"], "evidence": [{"kind": "curated mapping", "text": e["text"],
+        chain = [{**c, "score": c["confidence"], "known": True, "evidence": [{"kind": "curated mapping", "text": e["text"],
                   "how": f"{c['predicate']} ({c['justification']})", "score": c["confidence"]}]}
                  for e in expressions for c in e["concepts"]]
     else:
         status = "gap" if result["unmapped_in_graph"] else result["status"]
         chain = [] if status == "gap" else [
+            # A phrase known by a concept's name or phrasing is known for that concept (the first), not for
+            # the broader ones shown after it.
             {"id": c["concept_id"], "label": c["concept_label"], "definition": c["definition"], "score": c["score"],
-             "strong": True, "evidence": c["evidence"], "categories": c["categories"]}
+             "strong": True, "known": i == 0, "evidence": c["evidence"], "categories": c["categories"]}
             for i, c in enumerate(result["candidates"]) if i == 0 or c["score"] >= SHOW_SCORE][:3]
     # Merge suggester evidence into the curated chain's concepts.
     by_id = {c["concept_id"]: c for c in result["candidates"]}
