@@ -51,7 +51,11 @@ phrase, its concept added to the candidates): built-in acc@1 0.379 → 0.371 and
 AskAPatient acc@1 unchanged (0.876) and mean gap F1 0.674 → 0.670. Agreement of the severity and time words
 of the phrase and of a concept's label (graph/qualifiers.py: "intense" and "Severe pain" both Severe) as
 three ranking features: AskAPatient acc@1 unchanged (0.876), mean gap F1 0.674 → 0.668; built-in acc@1
-0.379 → 0.386 (one phrasing), gap F1 0.483 → 0.478.
+0.379 → 0.386 (one phrasing), gap F1 0.483 → 0.478. Word weights that count a word's rarity in patient
+phrasings and in the concepts' names apart (so that "can't" and "stop", rare in names but common in patients'
+phrasings, weigh less): the smaller of the two IDFs, AskAPatient acc@1 0.876 → 0.872, built-in 0.379 → 0.409
+but acc@5 0.598 → 0.576; their mean, 0.876 → 0.879 and 0.379 → 0.386; gap F1 lower with both (AskAPatient
+0.674 → 0.667, built-in 0.483 → 0.467 / 0.471).
 
 ``--threshold-scan --seeds 13,1,2,3,4,5`` compares the gap F1 at the fitted threshold with every threshold of a
 grid (measured, suggest-18: 0.661 at the fitted thresholds, mean over the six seeds; the best single threshold
