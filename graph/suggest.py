@@ -284,7 +284,9 @@ class _GapSpace:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.norms = [textnorm.normalize(t) for t in texts]
-        self.norm_index = {n: j for j, n in enumerate(self.norms)}
+        self.norm_index: dict[str, list[int]] = defaultdict(list)  # a normalised text → its phrasings
+        for j, n in enumerate(self.norms):
+            self.norm_index[n].append(j)
         words = [textnorm.content_tokens(t) for t in texts]
         chars = [" ".join(ws) for ws in words]
         self.space = _Space(chars, words)
@@ -768,7 +770,7 @@ class _Index:
             "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
             "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
             "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "spread": self.spread, "nb_top": nb_top, "norms": norms,
-            "gap_sim": owner.gap_resemblance(phrases),
+            "gap_sims": owner.gap_similarities(phrases),
             "pairs": (prow, self.concept[doc], self.rows[doc], s_c, s_w),
         }
 
@@ -894,7 +896,8 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
             fx["feat"][:, :, _F["cover"]].max(axis=1),
         ]
     # How near the phrase is to a phrasing already known to be a gap, against how near to a placed one.
-    cols += [fx["gap_sim"], fx["gap_sim"] - np.maximum(fx["max_c"], fx["max_w"])]
+    gap_sim = fx["gap_sims"].max(axis=1, initial=0.0)
+    cols += [gap_sim, gap_sim - np.maximum(fx["max_c"], fx["max_w"])]
     spread = fx["spread"][c1]  # the top concept's own phrasings' mean cosine to its centroid ...
     cols += [spread[:, 0], spread[:, 1],
              best[:, 6] - spread[:, 0], best[:, 7] - spread[:, 1]]  # ... and how much nearer or farther the phrase is
@@ -1418,7 +1421,7 @@ class Suggester:
             results = self._read_qualified(results, top)
         gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]
         if gap_rows and self.gap_texts:
-            for i, similar in zip(gap_rows, self.similar_gaps([phrases[i] for i in gap_rows])):
+            for i, similar in zip(gap_rows, self._nearest_gaps(fx["gap_sims"][gap_rows])):
                 results[i] = replace(results[i], similar_gaps=similar)
         return results
 
@@ -1456,29 +1459,27 @@ class Suggester:
         >>> [g.text for g in s.similar_gaps(["zaps in my brain"])[0]]
         ['brain zaps']
         """
-        if not self.gap_texts or not len(phrases):
-            return [() for _ in phrases]
-        sim = self.gap_space.similarities(phrases)
+        return self._nearest_gaps(self.gap_similarities(phrases), limit)
+
+    def _nearest_gaps(self, sims: np.ndarray, limit: int = _SIMILAR_GAPS) -> list[tuple[SimilarGap, ...]]:
+        """Per row of :meth:`gap_similarities`, the known gap phrasings at least _SIMILAR_GAP_FLOOR similar."""
         out = []
-        for phrase, row in zip(phrases, sim):
-            same = textnorm.normalize(phrase)  # the phrase itself is no news
-            best = [j for j in np.argsort(-row, kind="stable")[: limit + 1]
-                    if row[j] >= _SIMILAR_GAP_FLOOR and self.gap_space.norms[j] != same][:limit]
+        for row in sims:
+            best = [j for j in np.argsort(-row, kind="stable")[:limit] if row[j] >= _SIMILAR_GAP_FLOOR]
             out.append(tuple(SimilarGap(self.gap_texts[j], round(float(row[j]), 4)) for j in best))
         return out
 
-    def gap_resemblance(self, phrases: Sequence[str]) -> np.ndarray:
-        """Per phrase, its similarity to the nearest known gap phrasing other than itself (0 without any):
-        a new wording of a known hole in the vocabulary is likely the same hole."""
+    def gap_similarities(self, phrases: Sequence[str]) -> np.ndarray:
+        """(phrases, known gap phrasings): how similar each phrase is to each, 0 to itself (the phrase itself
+        is no news, and a curated gap held out in fitting must not resemble itself). A new wording of a known
+        hole in the vocabulary is likely the same hole."""
         if not self.gap_texts or not len(phrases):
-            return np.zeros(len(phrases))
+            return np.zeros((len(phrases), len(self.gap_texts)))
         sim = self.gap_space.similarities(phrases)
         own = self.gap_space.norm_index
-        for i, phrase in enumerate(phrases):  # a curated gap held out in fitting does not resemble itself
-            j = own.get(textnorm.normalize(phrase))
-            if j is not None:
-                sim[i, j] = 0.0
-        return sim.max(axis=1)
+        for i, phrase in enumerate(phrases):
+            sim[i, own.get(textnorm.normalize(phrase), [])] = 0.0
+        return sim
 
     # Both built on first use (two threads may both build one, to the same value).
     @functools.cached_property
@@ -1648,9 +1649,10 @@ def built_suggester(home: Path | None = None, *, build: Path | None = None,
             return None
         build = current.resolve()
     h = hashlib.sha1(f"{_VERSION}|{build.name}|{_versions_key()}".encode())
-    here = Path(__file__).resolve().parent
-    for source in sorted([*here.glob("*.py"), *(here.parent / "ontology").glob("*.py"),
-                          data_dir() / "lay_words.tsv", data_dir() / BODY_SITES_FILE, data_dir() / QUALIFIERS_FILE]):
+    h.update(_code_key())
+    ontology = Path(__file__).resolve().parent.parent / "ontology"
+    for source in sorted([*ontology.glob("*.py"), data_dir() / laywords.LAY_WORDS_FILE, data_dir() / BODY_SITES_FILE,
+                          data_dir() / QUALIFIERS_FILE]):
         h.update(source.name.encode())
         h.update(source.read_bytes() if source.exists() else b"")
     # Named by the home, then the key: a newer suggester of the same home replaces the older ones (each is
