@@ -702,11 +702,12 @@ class _Index:
         f[:, :, 12] = best_w**2
         if emb is not None and "embedding" in feats and self.emb_cent is not None and len(pi):
             f[pi, pj, 13] = np.einsum("nd,nd->n", emb[pi], self.emb_cent[pc])
+        s_e = None  # each (phrase, document) pair's nearness in meaning, with embeddings
         if emb is not None and "embedding" in feats and self.emb_vecs is not None and len(pair):
             # The nearest of the candidate's documents by meaning (the centroid above blurs a concept's
             # several senses): AskAPatient acc@1 with embeddings 0.898 -> 0.905.
-            es = np.einsum("nd,nd->n", emb[prow], self.emb_vecs[self.rows[doc]])
-            f[pi, pj, _F["embedding_best"]] = self._row_max(pair, es, len(pi))
+            s_e = np.einsum("nd,nd->n", emb[prow], self.emb_vecs[self.rows[doc]])
+            f[pi, pj, _F["embedding_best"]] = self._row_max(pair, s_e, len(pi))
         nb_max = np.zeros(n_q, np.float32)
         nb_top = np.full(n_q, -1, np.int64)
         if nb is not None:
@@ -777,7 +778,7 @@ class _Index:
             "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
             "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "spread": self.spread, "nb_top": nb_top, "norms": norms,
             "gap_sims": owner.gap_similarities(phrases),
-            "pairs": (prow, self.concept[doc], self.rows[doc], s_c, s_w),
+            "pairs": (prow, self.concept[doc], self.rows[doc], s_c, s_w, s_e),
         }
 
 
@@ -1531,36 +1532,40 @@ class Suggester:
 
     def _evidence_batch(self, picked: list[list[int]], fx: dict, phrases: Sequence[str]) -> dict[tuple[int, int], tuple[Evidence, ...]]:
         """The evidence of every (phrase, picked concept): its best matching documents, at most 3."""
-        prow, pcon, prows, s_c, s_w = fx["pairs"]
+        prow, pcon, prows, s_c, s_w, s_e = fx["pairs"]
+        if s_e is None:
+            s_e = np.zeros_like(s_c)
         n = len(self.ids)
         # A flag per (phrase, concept) picked: one lookup per pair instead of a sorted set membership.
         wanted = np.zeros(len(picked) * n, bool)
         wanted[[i * n + c for i, cs in enumerate(picked) for c in cs]] = True
         key = prow.astype(np.int64) * n + pcon
         sel = np.flatnonzero(wanted[key])
-        best = np.maximum(s_c[sel], s_w[sel])
+        best = np.maximum(np.maximum(s_c[sel], s_w[sel]), s_e[sel])
         o = np.lexsort((-best, key[sel]))
         sel, best, k = sel[o], best[o], key[sel][o]
         rank = np.arange(len(k)) - np.searchsorted(k, k)
         keep = rank < 12
         sel, best, k = sel[keep], best[keep], k[keep]
-        groups: dict[int, list[tuple[int, float, float, float]]] = defaultdict(list)
-        for kk, r, a, b, m in zip(k.tolist(), prows[sel].tolist(), s_c[sel].tolist(), s_w[sel].tolist(), best.tolist()):
-            groups[kk].append((r, a, b, m))
+        groups: dict[int, list[tuple[int, float, float, float, float]]] = defaultdict(list)
+        for kk, r, a, b, e, m in zip(k.tolist(), prows[sel].tolist(), s_c[sel].tolist(), s_w[sel].tolist(),
+                                     s_e[sel].tolist(), best.tolist()):
+            groups[kk].append((r, a, b, e, m))
         out: dict[tuple[int, int], tuple[Evidence, ...]] = {}
         for kk, rows in groups.items():
             i, c = divmod(kk, n)
             out[(i, c)] = self._evidence(rows, fx["keys"][i], phrases[i])
         return out
 
-    def _evidence(self, found: list[tuple[int, float, float, float]], key: str, phrase: str) -> tuple[Evidence, ...]:
-        """Evidence from the best documents (row, character and word cosines, best of both) of a concept."""
+    def _evidence(self, found: list[tuple[int, float, float, float, float]], key: str, phrase: str) -> tuple[Evidence, ...]:
+        """Evidence from the best documents (row; character, word and meaning cosines; the best of them) of a
+        concept. The meaning cosine is 0 without embeddings, and then not shown."""
         folded = " ".join(phrase.casefold().split())
         if self._doc_folded is None:  # each document's text folded once, not once per phrase
             self._doc_folded = [" ".join(t.casefold().split()) for t in self.doc_text]
         out: dict[str, Evidence] = {}
         used: set[str] = set()
-        for r, sc, sw, bst in found:
+        for r, sc, sw, se, bst in found:
             kind = self.doc_kind[r]
             text = self.doc_text[r]
             doc_folded = self._doc_folded[r]
@@ -1574,7 +1579,8 @@ class Suggester:
                 s = bst
                 if s < 0.2:
                     continue
-                how = f"similar (characters {sc:.2f}, words {sw:.2f}{self._typo_readings(phrase, text)})"
+                meaning = f", meaning {se:.2f}" if se > 0 else ""
+                how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{self._typo_readings(phrase, text)})"
             out[kind] = Evidence(kind, text, how, round(s, 4))
             used.add(doc_folded)
         return tuple(sorted(out.values(), key=lambda e: -e.score)[:3])

@@ -278,3 +278,6 @@ def test_embeddings_option_uses_the_sentence_model(fixture_home, tmp_path) -> No
     assert suggester.embedder is not None
     answer = app.test_client().get("/api/v1/suggest?q=my heart keeps racing").get_json()
     assert answer["candidates"][0]["concept_id"] == "HP:0001962"  # palpitations
+    # The reason given says how near in meaning, not only in spelling, the matched phrasing is.
+    hows = [e["how"] for e in answer["candidates"][0]["evidence"]]
+    assert any("meaning 0." in how for how in hows), hows
