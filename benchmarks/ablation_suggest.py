@@ -57,6 +57,23 @@ phrasings, weigh less): the smaller of the two IDFs, AskAPatient acc@1 0.876 →
 but acc@5 0.598 → 0.576; their mean, 0.876 → 0.879 and 0.379 → 0.386; gap F1 lower with both (AskAPatient
 0.674 → 0.667, built-in 0.483 → 0.467 / 0.471).
 
+Fifth session (built-in figures on the 131 new phrasings' build; "built-in" is benchmarks/eval_builtin.py):
+kept, the ranker fitted on held-out patient phrasings only (built-in acc@5 0.614 → 0.652, AskAPatient
+unchanged) and, with embeddings, each candidate's nearest document by meaning (AskAPatient 0.898 → 0.905,
+built-in 0.553 → 0.591). Tried and dropped: gradient-boosted trees (LightGBM, lambdarank or binary) over the
+same ranking features, AskAPatient acc@1 0.873-0.877 and 0.853-0.857 against the linear ranker's 0.876, so
+the features, not the model, are the limit; concepts nearest by meaning added to the candidates, no change
+on either set; the nearest-by-meaning feature over patient phrasings only, AskAPatient 0.896 and built-in
+0.462; the nearest-by-meaning feature with the ranker still fitted on HPO's lay synonyms too, built-in
+0.545 → 0.470; cross-validation folds grouped by a phrasing's words, built-in acc@1 0.439 → 0.417 and gap F1
+0.560 → 0.472; "keep", "always", "constantly", "lot", "time", "thing" and "stuff" as filler words, built-in
+acc@1 0.439 → 0.424 (gap F1 0.560 → 0.587), AskAPatient acc@1 0.876 → 0.878 (mean gap F1 0.674 → 0.672);
+15 more curated gap phrasings (each checked absent from HPO), built-in gap F1 0.560 → 0.476 (precision
+0.41 → 0.32: they look like placed phrasings, "groggy for an hour after a nap"); the gap threshold chosen at
+a fixed gap share (10-25%) instead of the cross-validation's, gap F1 0.560 → 0.560-0.587 (one or two
+phrasings); a compact gap decision (10 to 17 of its signals), gap F1 0.356-0.557 against 0.575 (0.397-0.519
+against 0.500 with embeddings).
+
 ``--threshold-scan --seeds 13,1,2,3,4,5`` compares the gap F1 at the fitted threshold with every threshold of a
 grid (measured, suggest-18: 0.661 at the fitted thresholds, mean over the six seeds; the best single threshold
 chosen in hindsight, 0.45, gives 0.668). The threshold is not what stands between 0.66 and the 0.80 asked: the
