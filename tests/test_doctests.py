@@ -10,7 +10,7 @@ import pytest
 
 
 def _modules() -> list[str]:
-    names = []
+    names = ["hgap.commands"]
     for package in ("hgap.ontology", "hgap.graph", "hgap.webui"):
         module = importlib.import_module(package)
         names += [f"{package}.{m.name}" for m in pkgutil.iter_modules(module.__path__)]

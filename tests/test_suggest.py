@@ -164,6 +164,21 @@ def test_cli_bad_file_names_file_and_line(tmp_path: Path) -> None:
     assert "c.tsv, line 3" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_cli_embeddings_setting_from_the_environment(tmp_path: Path) -> None:
+    """$HGAP_EMBEDDINGS turns --embeddings on for a caller that cannot add the flag (the evaluation script);
+    a value that is neither yes nor no is named in a one-line error, and 0 leaves the lexical suggester."""
+    import os
+
+    c = _write(tmp_path / "c.tsv", ["concept_id", "concept_label"], [("C1", "Headache")])
+    cmd = [sys.executable, "-m", "hgap.cli", "suggest", "--concepts", str(c), "--no-lexicon", "--format", "tsv", "headache"]
+    bad = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "HGAP_EMBEDDINGS": "maybe"})
+    assert bad.returncode == 2
+    assert "$HGAP_EMBEDDINGS: 'maybe'" in bad.stderr and "Traceback" not in bad.stderr
+    off = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "HGAP_EMBEDDINGS": "0"})
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.splitlines()[1].split("\t")[2] == "C1"
+
+
 def test_cli_empty_phrase_gets_rank_zero(tmp_path: Path) -> None:
     c = _write(tmp_path / "c.tsv", ["concept_id", "concept_label"], [("C1", "Headache")])
     done = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--concepts", str(c), "--no-lexicon",

