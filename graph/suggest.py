@@ -12,7 +12,9 @@ A phrase is compared with every document by character 2–4-grams and by word st
 unknown words are corrected to the nearest indexed word), and with each concept's centroid. Per concept,
 the best match of each kind, the share of identical known expressions, a match to a name and the
 concept's prior become features of a softmax ranker whose weights are fitted on the known mappings by
-cross-validation; the score of a candidate is its softmax probability. Supervised signals, counted within
+cross-validation (on the patients' phrasings held out, when there are enough of them); the score of a
+candidate is its softmax probability. With the optional sentence embeddings, each candidate's cosine to
+its nearest document and to its centroid join the features. Supervised signals, counted within
 each fold on that fold's known phrasings only, join them: the share of known phrasings with the same words in
 the same order (a phrasing mapped word for word comes back with its majority concept first), a multinomial
 naive Bayes of concept given word stems and stem pairs (its best concepts also join the candidates), a
