@@ -186,6 +186,10 @@ class Suggestion:
     status: SuggestionStatus
     candidates: tuple[Candidate, ...]
     similar_gaps: tuple[SimilarGap, ...] = ()
+    # When the fitted gap decision chose between ``suggested`` and ``gap``: its estimate that no concept fits,
+    # and the value from which it calls a gap (a top score says which concept is likeliest, not whether any is).
+    gap_likelihood: float | None = None
+    gap_threshold: float | None = None
 
 
 @dataclass(frozen=True)
@@ -1424,17 +1428,19 @@ class Suggester:
                 cid = self.ids[c]
                 cands.append(Candidate(cid, self.labels[c], round(min(1.0, max(0.0, float(score))), 4), ev,
                                        self.categories.get(cid, ())))
+            likelihood = threshold = None
             if fx["known"][i] and cands and self._is_known(fx["keys"][i], cands[0].concept_id):
                 status = SuggestionStatus.KNOWN
             elif fx["keys"][i] in self.gap_keys:  # the graph already records this phrasing as placed nowhere
                 status = SuggestionStatus.GAP
-            elif not cands or max(fx["max_c"][i], fx["max_w"][i]) < self.sim_floor or (
-                p_gap[i] >= self.gap_t if self.fitted else prob[i].max() < _UNFITTED_P_FLOOR
-            ):
+            elif not cands or max(fx["max_c"][i], fx["max_w"][i]) < self.sim_floor:
                 status = SuggestionStatus.GAP
+            elif self.fitted:
+                likelihood, threshold = round(float(p_gap[i]), 4), round(self.gap_t, 4)
+                status = SuggestionStatus.GAP if p_gap[i] >= self.gap_t else SuggestionStatus.SUGGESTED
             else:
-                status = SuggestionStatus.SUGGESTED
-            results.append(Suggestion(phrase, status, tuple(cands)))
+                status = SuggestionStatus.GAP if prob[i].max() < _UNFITTED_P_FLOOR else SuggestionStatus.SUGGESTED
+            results.append(Suggestion(phrase, status, tuple(cands), gap_likelihood=likelihood, gap_threshold=threshold))
         if self.qualifiers:
             results = self._read_qualified(results, top)
         gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]

@@ -53,6 +53,8 @@ def as_dict(s: Suggestion) -> dict:
             for i, c in enumerate(s.candidates, 1)
         ],
         "similar_gaps": [{"text": g.text, "score": g.score} for g in s.similar_gaps],
+        "gap_likelihood": s.gap_likelihood,
+        "gap_threshold": s.gap_threshold,
     }
 
 _STATUS_TEXT = {
@@ -65,6 +67,9 @@ def describe(s: Suggestion, max_categories: int = 4, min_score: float = 0.01) ->
     """A readable answer for a person: status, then each candidate (the first, and the others scoring at least
     ``min_score``) with its score, evidence and the EHR categories it reaches (at most ``max_categories``)."""
     lines = [f"{s.phrase!r} — {_STATUS_TEXT[s.status]}"]
+    if s.gap_likelihood is not None and s.gap_threshold is not None:
+        # A gap's nearest concept can score high (it is the likeliest of them) while none may fit: say so.
+        lines.append(f"  (likelihood that no concept fits: {s.gap_likelihood:.2f}; a gap from {s.gap_threshold:.2f})")
     if not s.candidates:
         lines.append("  (no concept is even near)")
     shown = [c for i, c in enumerate(s.candidates) if i == 0 or c.score >= min_score]

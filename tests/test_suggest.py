@@ -228,6 +228,22 @@ def test_builtin_paraphrase_finds_concept(built: Suggester, phrase: str, concept
     assert r.candidates[0].concept_id == concept and r.status.value == status
 
 
+def test_gap_likelihood_is_given_when_the_gap_decision_chose(built: Suggester) -> None:
+    """A top score says which concept is likeliest, not whether any fits: the answer also carries the gap
+    decision's own estimate and the value from which it calls a gap, when that decision chose the status."""
+    from hgap.graph.suggest_io import as_dict, describe
+
+    gap, placed = built.suggest("xqzv blorft"), built.suggest("pins and needles in my hands")
+    assert gap.status.value == "gap" and gap.gap_likelihood is not None and gap.gap_threshold is not None
+    assert gap.gap_likelihood >= gap.gap_threshold
+    assert placed.status.value == "suggested" and placed.gap_likelihood is not None
+    assert placed.gap_likelihood < placed.gap_threshold  # type: ignore[operator]
+    known = built.suggest("pins and needles")  # decided by the record, not by the model
+    assert known.status.value == "known" and known.gap_likelihood is None and as_dict(known)["gap_likelihood"] is None
+    assert as_dict(gap)["gap_threshold"] == gap.gap_threshold
+    assert f"likelihood that no concept fits: {gap.gap_likelihood:.2f}" in describe(gap)
+
+
 def test_builtin_candidates_carry_categories(built: Suggester) -> None:
     from hgap.graph.suggest_io import as_dict, describe
 

@@ -130,7 +130,10 @@ def openapi_document(server: str = "") -> dict[str, Any]:
             "unmapped_in_graph": {"type": "boolean"}, "flags": {"type": "integer"},
             "similar_gaps": {"type": "array", "description": "for a gap: known unplaced patient phrasings that resemble it",
                              "items": {"type": "object", "required": ["text", "score"], "properties": {
-                                 "text": {"type": "string"}, "score": {"type": "number"}}}}}},
+                                 "text": {"type": "string"}, "score": {"type": "number"}}}},
+            "gap_likelihood": {"type": "number", "nullable": True, "description": "when the fitted gap decision chose "
+                               "between suggested and gap: its estimate that no concept fits"},
+            "gap_threshold": {"type": "number", "nullable": True, "description": "the likelihood from which it calls a gap"}}},
         "Lookup": {"type": "object", "properties": {
             "phrase": {"type": "string"}, "found": {"type": "boolean"},
             "matches": {"type": "array", "items": OBJ}}},
