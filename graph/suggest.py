@@ -76,8 +76,6 @@ __all__ = ["Evidence", "CategoryLink", "Candidate", "SimilarGap", "Suggestion", 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_VERSION = "suggest-22"  # bump when features or fitting change: keys the cached fits
-
 # Kinds of document, and the group whose best match becomes a ranking feature.
 KINDS = ("known_expression", "label", "synonym", "layperson_synonym", "inclusion_term")
 _GROUP = {"known_expression": 0, "label": 1, "synonym": 1, "layperson_synonym": 2, "inclusion_term": 2}
@@ -428,7 +426,6 @@ class _Index:
         self._fit_association()
         vecs = getattr(owner, "doc_vecs", None)  # the embedding centroids of this index's own documents
         self.emb_cent = None if vecs is None else _emb_centroids(vecs[self.rows], self.concept, n_c)
-        self.emb_vecs = vecs  # every document's, shared with the owner (looked up through self.rows)
 
     def _fit_association(self) -> None:
         """A multinomial naive Bayes of concept given tokens (stems and stem pairs), counted over this
@@ -709,10 +706,10 @@ class _Index:
         if emb is not None and "embedding" in feats and self.emb_cent is not None and len(pi):
             f[pi, pj, 13] = np.einsum("nd,nd->n", emb[pi], self.emb_cent[pc])
         s_e = None  # each (phrase, document) pair's nearness in meaning, with embeddings
-        if emb is not None and "embedding" in feats and self.emb_vecs is not None and len(pair):
+        if emb is not None and "embedding" in feats and owner.doc_vecs is not None and len(pair):
             # The nearest of the candidate's documents by meaning (the centroid above blurs a concept's
             # several senses): AskAPatient acc@1 with embeddings 0.898 -> 0.905.
-            s_e = np.einsum("nd,nd->n", emb[prow], self.emb_vecs[self.rows[doc]])
+            s_e = np.einsum("nd,nd->n", emb[prow], owner.doc_vecs[self.rows[doc]])
             f[pi, pj, _F["embedding_best"]] = self._row_max(pair, s_e, len(pi))
         nb_max = np.zeros(n_q, np.float32)
         nb_top = np.full(n_q, -1, np.int64)
@@ -1175,7 +1172,6 @@ class Suggester:
         self.doc_vecs = vecs
         self.emb_centroids = _emb_centroids(vecs, self.doc_concept, len(self.ids))
         self.index.emb_cent = self.emb_centroids
-        self.index.emb_vecs = vecs
         self.embedder = embedder
 
     def correct(self, word: str, idx: _Index) -> str | None:
@@ -1199,7 +1195,6 @@ class Suggester:
 
     def _fit_cached(self, cache: bool, seed: int) -> None:
         h = hashlib.sha1()
-        h.update(_VERSION.encode())
         h.update(_code_key())  # a changed feature or fitting step never meets a fit made without it
         h.update(repr(sorted(self.features)).encode())
         h.update(str(seed).encode())
@@ -1677,7 +1672,7 @@ def built_suggester(home: Path | None = None, *, build: Path | None = None,
         if not (current / "knowledge.pickle").exists():
             return None
         build = current.resolve()
-    h = hashlib.sha1(f"{_VERSION}|{build.name}|{_versions_key()}".encode())
+    h = hashlib.sha1(f"{build.name}|{_versions_key()}".encode())
     h.update(_code_key())
     ontology = Path(__file__).resolve().parent.parent / "ontology"
     for source in sorted([*ontology.glob("*.py"), data_dir() / laywords.LAY_WORDS_FILE, data_dir() / BODY_SITES_FILE,
