@@ -704,12 +704,13 @@ class _Index:
         f[:, :, 11] = best_c**2
         f[:, :, 12] = best_w**2
         if emb is not None and "embedding" in feats and self.emb_cent is not None and len(pi):
-            f[pi, pj, 13] = np.einsum("nd,nd->n", emb[pi], self.emb_cent[pc])
+            f[pi, pj, 13] = (emb @ self.emb_cent.T)[pi, pc]
         s_e = None  # each (phrase, document) pair's nearness in meaning, with embeddings
         if emb is not None and "embedding" in feats and owner.doc_vecs is not None and len(pair):
             # The nearest of the candidate's documents by meaning (the centroid above blurs a concept's
             # several senses): AskAPatient acc@1 with embeddings 0.898 -> 0.905.
-            s_e = np.einsum("nd,nd->n", emb[prow], owner.doc_vecs[self.rows[doc]])
+            # One product with every document, then a lookup: gathering a vector per pair costs 4x more.
+            s_e = (emb @ owner.doc_vecs.T)[prow, self.rows[doc]]
             f[pi, pj, _F["embedding_best"]] = self._row_max(pair, s_e, len(pi))
         nb_max = np.zeros(n_q, np.float32)
         nb_top = np.full(n_q, -1, np.int64)
