@@ -216,7 +216,8 @@ def main() -> int:
     ap.add_argument("--only", help="comma-separated variants: all, -<feature>, nolexicon")
     ap.add_argument("--no-cache", action="store_true", help="refit instead of reusing cached fits")
     ap.add_argument("--seeds", default="13", help="open-set seeds, comma-separated")
-    ap.add_argument("--embeddings", action="store_true", help="add a variant with MiniLM embeddings")
+    ap.add_argument("--embeddings", nargs="?", const="static", choices=("static", "sentence"),
+                    help="add a variant with the optional embeddings, of this kind (default static)")
     ap.add_argument("--builtin", action="store_true", help="ablate built-in mode on the built graph instead")
     ap.add_argument("--threshold-scan", action="store_true", help="open-set gap F1 over a grid of gap thresholds")
     args = ap.parse_args()
@@ -233,9 +234,9 @@ def main() -> int:
         variants = args.only.split(",")
     embedder = None
     if args.embeddings:
-        from hgap.graph.suggest import load_embedder
+        from hgap.graph.embeddings import load_embedder
 
-        embedder = load_embedder()
+        embedder = load_embedder(args.embeddings)
         variants.append("embedding")
     seeds = [int(x) for x in args.seeds.split(",")]
     print(f"{'variant':<22} {'acc@1':>6} {'acc@5':>6} {'gapF1':>6} {'gapP':>6} {'gapR':>6} {'cvF1':>6} {'build_s':>7}")

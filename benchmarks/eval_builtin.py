@@ -4,7 +4,7 @@
 clinician would code, 31 with no established concept); none is a text of ``data/expressions.tsv`` or an HPO
 name or synonym. Prints acc@1 and acc@5 on the mapped rows and the precision, recall and F1 of ``gap``.
 
-    python benchmarks/eval_builtin.py [--home DIR] [--show-errors] [--embeddings]
+    python benchmarks/eval_builtin.py [--home DIR] [--show-errors] [--embeddings [static|sentence]]
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from hgap.graph.suggest import Suggester, load_embedder
+from hgap.graph.embeddings import load_embedder
+from hgap.graph.suggest import Suggester
 from hgap.ontology.build import load_knowledge
 from hgap.ontology.tsv import read_rows
 from hgap.ontology.vocab import SuggestionStatus
@@ -51,12 +52,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path)
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--embeddings", action="store_true", help="with the optional MiniLM embeddings")
+    parser.add_argument("--embeddings", nargs="?", const="static", choices=("static", "sentence"),
+                        help="with the optional embeddings, of this kind (default static)")
     args = parser.parse_args()
     rows = [row for _, row in read_rows(EVAL, ["phrase", "expected_concept_id", "expected_label", "kind"])]
     start = time.perf_counter()
     suggester = Suggester.from_knowledge(load_knowledge(args.home),
-                                         embedder=load_embedder() if args.embeddings else None)
+                                         embedder=load_embedder(args.embeddings) if args.embeddings else None)
     built = time.perf_counter() - start
     result = score(suggester, rows)
     errors = result.pop("errors")

@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ablation_suggest import DEFAULT_DATA, evaluate, read_tsv  # noqa: E402
 
 from hgap.graph.lexicon import Lexicon  # noqa: E402
-from hgap.graph.suggest import FEATURES, load_embedder  # noqa: E402
+from hgap.graph.embeddings import load_embedder  # noqa: E402
+from hgap.graph.suggest import FEATURES  # noqa: E402
 
 
 def _encode(model, texts: list[str], train: bool = False):  # type: ignore[no-untyped-def]
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         import torch
 
         torch.manual_seed(0)
-        base, tuned = load_embedder(), load_embedder()
+        base, tuned = load_embedder("sentence"), load_embedder("sentence")
     except LookupError as e:
         print(f"skipped: {e}")
         return 0
@@ -97,18 +98,18 @@ def main(argv: list[str] | None = None) -> int:
     names = {r["concept_id"]: r["concept_label"] for r in read_tsv(args.data / "askapatient_concepts.tsv")}
     train = [r for r in rows if r["split"] == "train"]
     valid = [r for r in rows if r["split"] == "validation"]
-    fine_tune(tuned, [(r["phrase"], names[r["concept_id"]]) for r in train], args.epochs)
+    fine_tune(tuned.model, [(r["phrase"], names[r["concept_id"]]) for r in train], args.epochs)
     if args.save:
-        tuned.save(str(args.save))
+        tuned.model.save(str(args.save))
     docs = list(names.values()) + [r["phrase"] for r in train]
     doc_concept = list(names) + [r["concept_id"] for r in train]
     queries, gold = [r["phrase"] for r in valid], [r["concept_id"] for r in valid]
     lexicon = Lexicon.builtin()
     for label, model in (("base", base), ("fine-tuned", tuned)):
         # vectors are cached per model name: name each by its weights, so no run reads another's vectors
-        weights = sum(float(t.detach().double().sum()) for t in model[0].auto_model.parameters())
-        model._hgap_name = f"all-MiniLM-L6-v2/{label}/{weights:.6f}"
-        nn = nearest_neighbour_acc(model, docs, doc_concept, queries, gold)
+        weights = sum(float(t.detach().double().sum()) for t in model.model[0].auto_model.parameters())
+        model.name = f"all-MiniLM-L6-v2/{label}/{weights:.6f}"
+        nn = nearest_neighbour_acc(model.model, docs, doc_concept, queries, gold)
         full = evaluate(args.data, frozenset(FEATURES), lexicon=lexicon, cache=False, embedder=model)
         print(f"{label:10s}  nearest neighbour acc@1 {nn:.3f}   suggester acc@1 {full['acc@1']:.3f} "
               f"acc@5 {full['acc@5']:.3f}", flush=True)

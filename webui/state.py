@@ -55,8 +55,9 @@ def _mapping_dict(m: Mapping) -> dict:
 class GraphState:
     """The loaded graph and everything derived from it for serving."""
 
-    def __init__(self, loaded: LoadedGraph, flags: FlagStore, embeddings: bool = False) -> None:
-        from hgap.graph.suggest import Suggester, built_suggester, load_embedder
+    def __init__(self, loaded: LoadedGraph, flags: FlagStore, embeddings: str | None = None) -> None:
+        from hgap.graph.embeddings import load_embedder
+        from hgap.graph.suggest import Suggester, built_suggester
 
         self.loaded = loaded
         self.knowledge: Knowledge = loaded.knowledge
@@ -67,7 +68,7 @@ class GraphState:
         # The optional sentence-embedding model (hgap[embeddings]) when asked for: better on sentence-like
         # phrasings, at a few seconds' start-up (benchmarks/eval_builtin.py). Without it, the build's cached
         # suggester (made once per build: ~2 s less at each start).
-        self.suggester = (Suggester.from_knowledge(k, embedder=load_embedder()) if embeddings
+        self.suggester = (Suggester.from_knowledge(k, embedder=load_embedder(embeddings)) if embeddings
                           else built_suggester(build=loaded.path, knowledge=k))
         self.by_concept = concept_categories(k)
         self.expr_mappings: dict[str, list[Mapping]] = defaultdict(list)

