@@ -4,7 +4,10 @@ On the AskAPatient tables (from ../shared/eval, if present: the product does not
 built-in mode on the built graph (``Suggester.from_knowledge`` over ``hgap build``'s Knowledge: every HPO
 concept, the curated expressions, the EHR categories), with the graph's expressions as the phrases.
 
-    HGAP_HOME=/tmp/hg-real python benchmarks/bench_suggest.py [--repeat 5] [--home DIR]
+    HGAP_HOME=/tmp/hg-real python benchmarks/bench_suggest.py [--repeat 5] [--home DIR] [--embeddings KIND,...]
+
+``--embeddings static,sentence`` measures the same again with each kind of the optional embeddings
+(graph/embeddings.py), after the default, in the same run.
 """
 from __future__ import annotations
 
@@ -59,7 +62,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--home", type=Path, default=None, help="the hgap home of the build (default $HGAP_HOME)")
+    ap.add_argument("--embeddings", default="", help="also measure with these kinds of embeddings: static,sentence")
     args = ap.parse_args()
+    from hgap.graph.embeddings import check_kind, load_embedder
+
+    embedders = {kind: load_embedder(check_kind(kind)) for kind in filter(None, args.embeddings.split(","))}
     t0 = time.perf_counter()
     from hgap.graph.lexicon import Lexicon, builtin_knowledge, load_built
     from hgap.graph.suggest import Suggester
@@ -77,6 +84,10 @@ def main() -> int:
         Suggester.from_tables(concepts, known, lexicon, cache=False)
         print(f"askapatient: first build with fitting (no cache): {time.perf_counter() - t0:.2f} s")
         measure("askapatient (fit cached)", lambda: Suggester.from_tables(concepts, known, lexicon), phrases, args.repeat)
+        for kind, e in embedders.items():
+            Suggester.from_tables(concepts, known, lexicon, embedder=e)  # the fit, once
+            measure(f"askapatient, {kind} embeddings (fit cached)",
+                    lambda: Suggester.from_tables(concepts, known, lexicon, embedder=e), phrases, args.repeat)
     else:
         phrases = ["pins and needles", "headache", "tummy ache", "swollen ankles", "can't sleep"] * 60
         print(f"(no AskAPatient data under {DATA}: skipped)")
@@ -93,6 +104,10 @@ def main() -> int:
           + " ".join(f"{k}={v:.3f}" for k, v in s.fit_report.items()))
     own = sorted({e.text for e in knowledge.expressions.values()}) or phrases
     measure("built-in graph (fit cached)", lambda: Suggester.from_knowledge(knowledge), own, args.repeat)
+    for kind, e in embedders.items():
+        Suggester.from_knowledge(knowledge, embedder=e)
+        measure(f"built-in graph, {kind} embeddings (fit cached)",
+                lambda: Suggester.from_knowledge(knowledge, embedder=e), own, args.repeat)
     if load_built(args.home) is not None:
         cold_start(args.home, args.repeat)
     return 0

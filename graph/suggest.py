@@ -705,13 +705,12 @@ class _Index:
         f[:, :, 11] = best_c**2
         f[:, :, 12] = best_w**2
         if emb is not None and "embedding" in feats and self.emb_cent is not None and len(pi):
-            f[pi, pj, 13] = (emb @ self.emb_cent.T)[pi, pc]
+            f[pi, pj, 13] = _pair_cosines(emb, pi, self.emb_cent, pc)
         s_e = None  # each (phrase, document) pair's nearness in meaning, with embeddings
         if emb is not None and "embedding" in feats and owner.doc_vecs is not None and len(pair):
             # The nearest of the candidate's documents by meaning (the centroid above blurs a concept's
             # several senses): AskAPatient acc@1 with embeddings 0.898 -> 0.905.
-            # One product with every document, then a lookup: gathering a vector per pair costs 4x more.
-            s_e = (emb @ owner.doc_vecs.T)[prow, self.rows[doc]]
+            s_e = _pair_cosines(emb, prow, owner.doc_vecs, self.rows[doc])
             f[pi, pj, _F["embedding_best"]] = self._row_max(pair, s_e, len(pi))
         nb_max = np.zeros(n_q, np.float32)
         nb_top = np.full(n_q, -1, np.int64)
@@ -806,6 +805,14 @@ def _category_links(knowledge: "Knowledge") -> dict[str, tuple[CategoryLink, ...
 # Fitting: a softmax ranker and a logistic gap decision, by Newton's method (no scipy.optimize import).
 
 
+def _pair_cosines(left: np.ndarray, rows: np.ndarray, right: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``left[rows[i]] · right[cols[i]]`` for every i: one product of the phrases with the vectors used, then
+    a lookup (a vector gathered per pair costs about six times more; a product with every vector of a
+    large graph, twice more)."""
+    used, at = np.unique(cols, return_inverse=True)
+    return (left @ right[used].T)[rows, at]
+
+
 def _encode_cached(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     """``embedder.encode(texts)``, with every text's vector kept in a per-model cache file when encoding is
     slow (the sentence kind; the static kind encodes 20,000 documents in a fraction of a second)."""
@@ -851,8 +858,21 @@ def _map_threads(fn: Callable[[T], R], items: Sequence[T], workers: int | None =
         return [fn(x) for x in items]
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(workers) as pool:
+    # One BLAS thread per worker: the workers already fill the cores, and OpenBLAS's own threads on top
+    # slowed a batch with embeddings by a fifth (benchmarks/bench_suggest.py: 1,966 -> 2,482 phrases/s).
+    with _blas_limit(), ThreadPoolExecutor(workers) as pool:
         return list(pool.map(fn, items))
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller() -> object:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # finds the loaded BLAS libraries once (a few ms)
+
+
+def _blas_limit() -> object:
+    return _blas_controller().limit(limits=1, user_api="blas")  # type: ignore[attr-defined]
 
 
 def _emb_centroids(vecs: np.ndarray, concept: np.ndarray, n_c: int) -> np.ndarray:
