@@ -156,5 +156,6 @@ def _quiet_transformers() -> None:
         import transformers
 
         transformers.logging.set_verbosity_error()
+        transformers.logging.disable_progress_bar()
     except ImportError:
         pass
