@@ -61,8 +61,8 @@ from hgap.ontology.vocab import SuggestionStatus
 
 from . import laywords, textnorm
 from .bodysites import BODY_SITES_FILE, region_mask, sites
-from .embeddings import Embedder
 from ._sparse import csr_from, l2_rows, tfidf
+from .embeddings import Embedder
 from .fitting import fit_logistic, fit_softmax, hinge_features, knot_points, softmax
 from .lexicon import Lexicon, atomic_pickle, builtin_knowledge, cache_dir, strip_qualifiers
 from .qualifiers import QUALIFIERS_FILE, qualifier_words, split_qualifiers
@@ -818,7 +818,7 @@ def _pair_cosines(left: np.ndarray, rows: np.ndarray, right: np.ndarray, cols: n
 def _encode_cached(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     """``embedder.encode(texts)``, with every text's vector kept in a per-model cache file when encoding is
     slow (the sentence kind; the static kind encodes 20,000 documents in a fraction of a second)."""
-    if not getattr(embedder, "cache_vectors", True):
+    if not embedder.cache_vectors:
         return np.asarray(embedder.encode(list(texts), batch_size=1024), np.float32)
     path = cache_dir() / f"emb-{hashlib.sha1(embedder.name.encode()).hexdigest()[:12]}.pickle"
     store: dict[str, np.ndarray] = {}
@@ -1191,8 +1191,8 @@ class Suggester:
         return out
 
     def _embed(self, embedder: Embedder) -> None:
-        """Sentence embeddings of every document (cached under ``~/.cache/hgap`` per text: encoding is
-        slow on a CPU), and per-concept centroids of them."""
+        """The embedding of every document (kept under ``~/.cache/hgap`` per text when encoding is slow),
+        and per-concept centroids of them."""
         self.embedder = embedder  # first: the fit's cache key names it
         vecs = _encode_cached(embedder, self.doc_text)
         vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
