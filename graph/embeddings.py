@@ -58,6 +58,32 @@ def check_kind(kind: str) -> str:
     return kind
 
 
+_YES = frozenset({"1", "true", "yes", "on"})
+_NO = frozenset({"", "0", "false", "no", "off"})
+
+
+def embeddings_setting(value: object, name: str = "embeddings") -> str | None:
+    """A setting of which embeddings to suggest with (``$HGAP_EMBEDDINGS``, the web app's ``EMBEDDINGS``) as
+    a kind: a kind itself, yes (or True) for the default kind, no (or unset, None, False) for none. A wrong
+    value is a ValueError that names the setting (``name``) and what it may be.
+
+    >>> embeddings_setting("sentence"), embeddings_setting("1"), embeddings_setting(True), embeddings_setting(None)
+    ('sentence', 'static', 'static', None)
+    >>> embeddings_setting("maybe", "$HGAP_EMBEDDINGS")
+    Traceback (most recent call last):
+    ...
+    ValueError: $HGAP_EMBEDDINGS: 'maybe' is not one of static, sentence, 1/true/yes/on or 0/false/no/off
+    """
+    if value is None or isinstance(value, bool):
+        return DEFAULT_KIND if value else None
+    text = str(value).strip().lower()
+    if text in EMBEDDING_KINDS:
+        return text
+    if text in _YES or text in _NO:
+        return DEFAULT_KIND if text in _YES else None
+    raise ValueError(f"{name}: {value!r} is not one of {', '.join(EMBEDDING_KINDS)}, 1/true/yes/on or 0/false/no/off")
+
+
 def load_embedder(kind: str = DEFAULT_KIND) -> Embedder:
     """The embedding model of this ``kind`` (see the module docstring); LookupError when the optional
     'embeddings' extra is not installed."""

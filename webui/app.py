@@ -3,8 +3,8 @@ the gaps pages, the JSON API (``/api/v1``) and the SPARQL endpoint (``/sparql``)
 
 Config keys (all optional): ``HGAP_HOME`` (the hgap home; default :func:`hgap_home`), ``FLAGS_PATH``
 (default ``<home>/flags.jsonl``), ``SPARQL_TIMEOUT_S`` (10), ``SPARQL_MAX_ROWS`` (10000),
-``EMBEDDINGS`` (None: the optional embedding model to suggest with, ``"static"`` or ``"sentence"``; True means
-``"static"``), ``SPARQL_WORKERS`` (2), ``SPARQL_START_WORKERS`` (start the worker processes now rather than on the
+``EMBEDDINGS`` (None: the optional embedding model to suggest with, ``"static"`` or ``"sentence"``; True or
+yes means ``"static"``), ``SPARQL_WORKERS`` (2), ``SPARQL_START_WORKERS`` (start the worker processes now rather than on the
 first query) and ``WARM_CACHES`` (compute the gap ranking and clusters in the background at start); the
 server sets both, tests don't.
 """
@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from hgap.graph.embeddings import embeddings_setting
 from hgap.ontology.build import hgap_home, load
 
 from .flags import FlagStore
@@ -48,7 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["FLAGS_PATH"] = str(flags_path)
 
     loaded = load(home)
-    state = GraphState(loaded, FlagStore(flags_path), embeddings=_embeddings_kind(app.config.get("EMBEDDINGS")))
+    state = GraphState(loaded, FlagStore(flags_path), embeddings=embeddings_setting(app.config.get("EMBEDDINGS")))
     pool = WorkerPool(store_path(loaded), size=int(app.config["SPARQL_WORKERS"]),
                       timeout=float(app.config["SPARQL_TIMEOUT_S"]), max_rows=int(app.config["SPARQL_MAX_ROWS"]))
     if app.config["SPARQL_START_WORKERS"]:
@@ -80,15 +81,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return response
 
     return app
-
-
-def _embeddings_kind(value: object) -> str | None:
-    """The ``EMBEDDINGS`` setting as a kind of embedding model, or None (a wrong kind fails at start)."""
-    from hgap.graph.embeddings import DEFAULT_KIND, check_kind
-
-    if value is None or value is False:
-        return None
-    return DEFAULT_KIND if value is True else check_kind(str(value))
 
 
 def wants_json() -> bool:

@@ -4,34 +4,11 @@ from __future__ import annotations
 import argparse
 import os
 
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"", "0", "false", "no", "off"})
-
-
-def env_flag(name: str) -> bool:
-    """A yes/no setting from the environment (unset: no), so that a caller which cannot add a flag, such as
-    the evaluation script, can still turn an option on.
-
-    >>> os.environ["HGAP_EXAMPLE"] = "yes"; env_flag("HGAP_EXAMPLE")
-    True
-    >>> os.environ["HGAP_EXAMPLE"] = "maybe"; env_flag("HGAP_EXAMPLE")
-    Traceback (most recent call last):
-    ...
-    ValueError: $HGAP_EXAMPLE: 'maybe' is not one of 1/true/yes/on or 0/false/no/off
-    >>> del os.environ["HGAP_EXAMPLE"]; env_flag("HGAP_EXAMPLE")
-    False
-    """
-    value = os.environ.get(name, "").strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ValueError(f"${name}: {os.environ[name]!r} is not one of 1/true/yes/on or 0/false/no/off")
-
 
 def embeddings_kind(flag: str | None) -> str | None:
-    """Which embedding model to suggest with: the ``--embeddings [KIND]`` flag when given, else
-    ``$HGAP_EMBEDDINGS`` (a kind, or yes for the default kind, or no); None for none.
+    """Which embedding model to suggest with: the kind the ``--embeddings`` or ``--sentence-embeddings``
+    flag gave, else ``$HGAP_EMBEDDINGS`` (so that a caller which cannot add a flag, such as the evaluation
+    script, can still turn them on); None for none.
 
     >>> embeddings_kind("sentence")
     'sentence'
@@ -44,18 +21,9 @@ def embeddings_kind(flag: str | None) -> str | None:
     >>> del os.environ["HGAP_EMBEDDINGS"]; embeddings_kind(None) is None
     True
     """
-    from hgap.graph.embeddings import DEFAULT_KIND, EMBEDDING_KINDS
+    from hgap.graph.embeddings import embeddings_setting
 
-    if flag is not None:
-        return flag
-    value = os.environ.get("HGAP_EMBEDDINGS", "").strip().lower()
-    if value in EMBEDDING_KINDS:
-        return value
-    try:
-        return DEFAULT_KIND if env_flag("HGAP_EMBEDDINGS") else None
-    except ValueError:
-        raise ValueError(f"$HGAP_EMBEDDINGS: {os.environ['HGAP_EMBEDDINGS']!r} is not one of "
-                         f"{', '.join(EMBEDDING_KINDS)}, 1/true/yes/on or 0/false/no/off") from None
+    return flag if flag is not None else embeddings_setting(os.environ.get("HGAP_EMBEDDINGS"), "$HGAP_EMBEDDINGS")
 
 
 def add_embeddings_option(parser: argparse.ArgumentParser, what: str) -> None:
