@@ -13,7 +13,7 @@ Both kinds come from one model, all-MiniLM-L6-v2, whose weights the ``gt-all-min
 - ``sentence``: the transformer itself, through sentence-transformers: closer in meaning, three times
   slower to suggest with (benchmarks/bench_suggest.py --embeddings).
 
-Measured on AskAPatient (``../shared/eval``; README): acc@1 0.876 without embeddings, 0.898 with the static
+Measured on AskAPatient (``../shared/eval``; README): acc@1 0.876 without embeddings, 0.896 with the static
 kind (0.892 distilled but not tuned), 0.905 with the sentence kind.
 
 An embedder is any object with ``encode(texts, batch_size=...) -> array (n, d)`` and a ``name`` that keys
@@ -149,7 +149,8 @@ def static_model_dir() -> Path:
 def tuning_corpus() -> list[str]:
     """The texts the static model is tuned on: HPO's labels and synonyms (lay ones included; not the
     obsolete ones) and hgap's curated patient expressions. (All of ICD-10-CM's too, three times as many
-    and longer, took five times as long for the same AskAPatient acc@1: 0.899 against 0.898.)"""
+    and longer, took five times as long for about the same AskAPatient acc@1: 0.897-0.899 in the
+    experiments, against 0.896 with these alone; benchmarks/ablation_suggest.py.)"""
     from hgap.ontology.curated import EXPRESSIONS_FILE, data_dir, read_expressions
     from hgap.ontology.hpo import read_hpo
     from hgap.ontology.vocab import SynonymType
@@ -170,7 +171,7 @@ def tune_static(model: StaticModel, texts: Sequence[str], targets: np.ndarray, e
     text uses move only through that map.
 
     A distillation reads each word piece alone; tuning teaches the pieces how they read together in the
-    domain's texts ("pins and needles"). On AskAPatient acc@1 0.892 → 0.898 (README)."""
+    domain's texts ("pins and needles"). On AskAPatient acc@1 0.892 → 0.896 (README)."""
     import numpy as np
     import torch
     from model2vec import StaticModel
@@ -188,9 +189,14 @@ def tune_static(model: StaticModel, texts: Sequence[str], targets: np.ndarray, e
         offsets = np.cumsum([0] + [len(ids[i]) for i in batch[:-1]])
         return torch.tensor(flat, dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
 
-    with torch.no_grad():  # the map's least-squares start: tuning moves the vectors, not a random map
+    with torch.no_grad():  # the map's ridge least-squares start: tuning moves the vectors, not a random map
         means = torch.cat([bag(*pieces(rows[s : s + 4096])) for s in range(0, len(rows), 4096)])
-        solution = torch.linalg.lstsq(torch.cat([means, torch.ones(len(means), 1)], 1), target[rows]).solution
+        x = torch.cat([means, torch.ones(len(means), 1)], 1)
+        gram = x.T @ x
+        # The ridge keeps the map tame when there are fewer texts than dimensions (plain least squares then
+        # fits them exactly with a wild map, which the first steps of tuning blow up).
+        ridge = 1e-2 * gram.diagonal().mean() * torch.eye(len(gram))
+        solution = torch.linalg.solve(gram + ridge, x.T @ target[rows])
         head.weight.copy_(solution[:-1].T)
         head.bias.copy_(solution[-1])
     optimiser = torch.optim.Adam([{"params": bag.parameters(), "lr": 1e-3}, {"params": head.parameters(), "lr": 1e-4}])
