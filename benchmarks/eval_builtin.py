@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from hgap.graph.embeddings import load_embedder
+from hgap.graph.embeddings import EMBEDDING_KINDS, load_embedder
 from hgap.graph.suggest import Suggester
 from hgap.ontology.build import load_knowledge
 from hgap.ontology.tsv import read_rows
@@ -52,7 +52,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path)
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--embeddings", nargs="?", const="static", choices=("static", "sentence"),
+    parser.add_argument("--embeddings", nargs="?", const="static", choices=EMBEDDING_KINDS,
                         help="with the optional embeddings, of this kind (default static)")
     args = parser.parse_args()
     rows = [row for _, row in read_rows(EVAL, ["phrase", "expected_concept_id", "expected_label", "kind"])]

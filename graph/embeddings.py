@@ -116,6 +116,7 @@ class SentenceEmbedder:
 class StaticEmbedder:
     """A model2vec static model: a phrase's vector from its word pieces' vectors, without torch."""
 
+    name = STATIC_NAME
     cache_vectors = False
 
     def __init__(self, path: Path) -> None:
@@ -124,7 +125,6 @@ class StaticEmbedder:
         except ImportError:
             raise LookupError(f"--embeddings static needs the optional 'embeddings' extra ({_EXTRA_HINT})") from None
         self.model = StaticModel.from_pretrained(str(path))
-        self.name = STATIC_NAME
         # model2vec sets the tokenizer's truncation on every call, which two threads cannot do at once
         # ("Already borrowed"); encoding is a lookup, so taking turns costs little.
         self._lock = threading.Lock()

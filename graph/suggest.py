@@ -966,7 +966,7 @@ class Suggester:
         self.lex_concepts: list[list[int]] = []  # lexicon entry → given concepts aligned to it
         self.emb_centroids: np.ndarray | None = None
         self.doc_vecs: np.ndarray | None = None
-        self.embedder = None
+        self.embedder: Embedder | None = None
         self.rank_w = np.array(_UNFITTED_RANK_W)
         self.gap_w: np.ndarray | None = None
         self.gap_knots: list[np.ndarray] = []
@@ -976,6 +976,11 @@ class Suggester:
         self.categories: dict[str, tuple["CategoryLink", ...]] = {}
         self.fit_report: dict[str, float] = {}
         self.qualifiers: dict[str, tuple[str, str]] = {}  # word stem → HPO clinical modifier (id, label)
+
+    def __getstate__(self) -> dict:
+        # The embedding model is not pickled with the suggester (a cached suggester keeps its vectors): a
+        # model is loaded, and whoever unpickles attaches it (built_suggester).
+        return {**self.__dict__, "embedder": None}
 
     # -- construction
 
@@ -1729,9 +1734,7 @@ def built_suggester(home: Path | None = None, *, build: Path | None = None,
             old.unlink()
         except OSError:  # gone already, or not ours to remove: no cache is no error
             pass
-    suggester.embedder = None
     atomic_pickle(path, suggester)
-    suggester.embedder = embedder
     return suggester
 
 
