@@ -886,13 +886,21 @@ def _emb_centroids(vecs: np.ndarray, concept: np.ndarray, n_c: int) -> np.ndarra
 def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) -> np.ndarray:
     """Per phrase: what says "no given concept fits" (one column per signal, a constant last)."""
     n = len(prob)
-    p1 = prob[:, 0]
-    p2 = prob[:, 1] if prob.shape[1] > 1 else np.zeros(n)
-    top = fx["feat"][:, 0, :]
+    rows = np.arange(n)
+    # The ranker's best two candidates (the candidates come in the pre-score's order, not the ranker's).
+    by_prob = np.argsort(-prob, axis=1, kind="stable")
+    j1 = by_prob[:, 0]
+    j2 = by_prob[:, 1] if prob.shape[1] > 1 else j1
+    p1 = prob[rows, j1]
+    p2 = prob[rows, j2] if prob.shape[1] > 1 else np.zeros(n)
+    lin1 = lin[rows, j1]
+    lin2 = lin[rows, j2] if prob.shape[1] > 1 else np.zeros(n)
+    top = fx["feat"][rows, j1, :]  # the top candidate's features, and its concept
+    c1 = fx["cand"][rows, j1]
     cols = [
         1.0 - p1,
         p1 - p2,
-        np.clip(lin[:, 0] - (lin[:, 1] if lin.shape[1] > 1 else 0), -10, 10) / 10,
+        np.clip(lin1 - lin2, -10, 10) / 10,
         fx["max_c"],
         fx["max_w"],
         np.maximum(top[:, 0], top[:, 1]),  # best match among known expressions of the top concept
@@ -904,7 +912,7 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
         fx["lex_un"] - np.maximum(fx["max_w"], fx["lex_al"]),
         top[:, 8],  # share of identical known expressions of the top concept
         top[:, 10],  # prior of the top concept
-        np.clip(lin[:, 0], -20, 40) / 20,
+        np.clip(lin1, -20, 40) / 20,
         1.0 / fx["n_tokens"],
         (1.0 - fx["known"]) / fx["n_tokens"],
         (1.0 - fx["known"]) * p1,
@@ -914,30 +922,27 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
         (1.0 - fx["known"]) * np.maximum(top[:, 2], top[:, 3]),
         fx["max_c"] ** 2,
     ]
-    j1 = prob.argmax(axis=1)  # the ranker's top candidate: its features, its concept
-    best = fx["feat"][np.arange(n), j1]
-    c1 = fx["cand"][np.arange(n), j1]
     if _GAP_SUPERVISED:
         agree = (c1 == fx["nb_top"]).astype(np.float64)
         cols += [
             fx["nb_max"],  # how sure the word-to-concept association is of any concept
             agree,  # whether it agrees with the ranker
             agree * fx["nb_max"],
-            best[:, _F["nb_post"]],
-            best[:, _F["knn"]],  # the share of the nearest known phrasings that are the top concept's
-            best[:, _F["exact"]],
-            (1.0 - fx["known"]) * best[:, _F["knn"]],
-            best[:, _F["cover"]],  # the share of the phrase's words that the top concept's phrasings use
-            (1.0 - fx["known"]) * best[:, _F["cover"]],
+            top[:, _F["nb_post"]],
+            top[:, _F["knn"]],  # the share of the nearest known phrasings that are the top concept's
+            top[:, _F["exact"]],
+            (1.0 - fx["known"]) * top[:, _F["knn"]],
+            top[:, _F["cover"]],  # the share of the phrase's words that the top concept's phrasings use
+            (1.0 - fx["known"]) * top[:, _F["cover"]],
             fx["feat"][:, :, _F["cover"]].max(axis=1),
         ]
     # How near the phrase is to a phrasing already known to be a gap, against how near to a placed one.
     gap_sim = fx["gap_sims"].max(axis=1, initial=0.0)
     cols += [gap_sim, gap_sim - np.maximum(fx["max_c"], fx["max_w"])]
     spread = fx["spread"][c1]  # the top concept's own phrasings' mean cosine to its centroid ...
-    cols.append(best[:, _F["embedding_best"]])  # how near in meaning its nearest phrasing is (0 without embeddings)
+    cols.append(top[:, _F["embedding_best"]])  # how near in meaning its nearest phrasing is (0 without embeddings)
     cols += [spread[:, 0], spread[:, 1],
-             best[:, 6] - spread[:, 0], best[:, 7] - spread[:, 1]]  # ... and how much nearer or farther the phrase is
+             top[:, 6] - spread[:, 0], top[:, 7] - spread[:, 1]]  # ... and how much nearer or farther the phrase is
     cols.append(np.ones(n))
     return np.stack(cols, axis=1).astype(np.float64)
 
