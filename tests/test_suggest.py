@@ -501,3 +501,20 @@ def test_built_suggester_is_cached_per_embedding_kind(fixture_home: Path) -> Non
 
     assert any("meaning 0." in how for how in hows(cached)), hows(cached)
     assert not any("meaning" in how for how in hows(lexical)), hows(lexical)
+
+
+def test_gap_decision_reads_the_rankers_top_candidate_whatever_the_candidates_order(built: Suggester) -> None:
+    """The candidates come in a pre-score's order; the gap decision's signals (the top probability, its margin,
+    the top concept's matches) must come from the ranker's best candidate, not from the first in that order."""
+    from hgap.graph.suggest import _gap_features
+    from hgap.graph.fitting import softmax
+
+    phrases = ["my head is pounding", "waterworks burning", "brain buzzing all day"]
+    fx = built.index.features(phrases, None)
+    lin = fx["feat"] @ built.rank_w
+    prob = softmax(lin, fx["valid"])
+    assert (prob.argmax(axis=1) >= 0).all() and fx["valid"][:, 1].all()  # at least two candidates each
+    reverse = slice(None, None, -1)
+    shuffled = dict(fx, feat=fx["feat"][:, reverse], cand=fx["cand"][:, reverse], valid=fx["valid"][:, reverse])
+    assert np.allclose(_gap_features(fx, prob, lin), _gap_features(shuffled, prob[:, reverse], lin[:, reverse]))
+    assert np.allclose(_gap_features(fx, prob, lin)[:, 0], 1.0 - prob.max(axis=1))  # "1 - the top probability"
