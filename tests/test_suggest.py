@@ -513,7 +513,7 @@ def test_gap_decision_reads_the_rankers_top_candidate_whatever_the_candidates_or
     fx = built.index.features(phrases, None)
     lin = fx["feat"] @ built.rank_w
     prob = softmax(lin, fx["valid"])
-    assert (prob.argmax(axis=1) >= 0).all() and fx["valid"][:, 1].all()  # at least two candidates each
+    assert fx["valid"][:, 1].all()  # at least two candidates each, so that the order can matter
     reverse = slice(None, None, -1)
     shuffled = dict(fx, feat=fx["feat"][:, reverse], cand=fx["cand"][:, reverse], valid=fx["valid"][:, reverse])
     assert np.allclose(_gap_features(fx, prob, lin), _gap_features(shuffled, prob[:, reverse], lin[:, reverse]))
