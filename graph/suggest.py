@@ -890,11 +890,11 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
     # The ranker's best two candidates (the candidates come in the pre-score's order, not the ranker's).
     by_prob = np.argsort(-prob, axis=1, kind="stable")
     j1 = by_prob[:, 0]
-    j2 = by_prob[:, 1] if prob.shape[1] > 1 else j1
-    p1 = prob[rows, j1]
-    p2 = prob[rows, j2] if prob.shape[1] > 1 else np.zeros(n)
-    lin1 = lin[rows, j1]
-    lin2 = lin[rows, j2] if prob.shape[1] > 1 else np.zeros(n)
+    p1, lin1 = prob[rows, j1], lin[rows, j1]
+    if prob.shape[1] > 1:
+        p2, lin2 = prob[rows, by_prob[:, 1]], lin[rows, by_prob[:, 1]]
+    else:
+        p2 = lin2 = np.zeros(n)
     top = fx["feat"][rows, j1, :]  # the top candidate's features, and its concept
     c1 = fx["cand"][rows, j1]
     cols = [
