@@ -422,6 +422,7 @@ class _Index:
         df_w = np.diff(wc.tocsc().indptr) if n else np.zeros(0)
         self.vocab = [w for w, d in zip(owner.space.word_list, df_w) if d > 0 and len(w) >= 4]
         self.vocab_set = frozenset(w for w, d in zip(owner.space.word_list, df_w) if d > 0)
+        self.surface = [w for w, st in owner.surface_stems.items() if st in self.vocab_set]
         self.lex_aligned = owner.lex_aligned_mask(removed)
         self.train = owner.doc_fold[self.rows] >= 0  # the known phrasings among this index's documents
         self._fit_association()
@@ -535,8 +536,9 @@ class _Index:
             repl: dict[str, str] = {}
             if use_typo and unknown:
                 misspelt = textnorm.unknown_word_stems(p)
+                written = {textnorm.stem(w): w for w in textnorm.normalize(p).split()}
                 for w in unknown:
-                    fix = owner.correct(w, self)
+                    fix = owner.correct(w, self, written.get(w) if w in misspelt else None)
                     if fix and _reads_as(w, fix, w not in misspelt):
                         fixes.append((fix, 0.9))
                         repl[w] = fix
@@ -1165,6 +1167,10 @@ class Suggester:
         self.doc_fold = np.array([docs.fold[i] for i in keep], np.int64)
         self.doc_own = [docs.own[i] for i in keep]
         self.doc_norm = [docs.norm[i] for i in keep]
+        # Every indexed word as written (folded, unstemmed) -> its stem: a typo is also looked for among
+        # these, since the stemmer cuts a misspelt word differently ("arthrites" -> "arthrit", not "arthritis").
+        self.surface_stems = {w: textnorm.stem(w) for norm in self.doc_norm for w in norm.split()
+                              if len(w) >= 4 and not w.isdigit() and w not in textnorm.STOPWORDS}
         chars = [docs.chars[i] for i in keep]
         words = [docs.words[i] for i in keep]
         self.space = _Space(chars, words)
@@ -1210,8 +1216,9 @@ class Suggester:
         self.emb_centroids = _emb_centroids(vecs, self.doc_concept, len(self.ids))
         self.index.emb_cent = self.emb_centroids
 
-    def correct(self, word: str, idx: _Index) -> str | None:
-        """The indexed word nearest to an unknown one (a typo), if one is close enough."""
+    def correct(self, word: str, idx: _Index, written: str | None = None) -> str | None:
+        """The indexed word (stem) nearest to an unknown stem ``word`` (a typo), if one is close enough; failing
+        that, the stem of the indexed word nearest to the word as ``written``, if given."""
         if len(word) < 4 or word.isdigit():
             return None
         if word in idx.corrections:
@@ -1224,6 +1231,9 @@ class Suggester:
         # 0.876 → 0.873 on AskAPatient, 0.348 → 0.326 on benchmarks/eval_builtin.py.)
         hit = process.extractOne(word, idx.vocab, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2)
         fix = hit[0] if hit else None
+        if fix is None and written and len(written) >= 4:
+            hit = process.extractOne(written, idx.surface, scorer=OSA.distance, score_cutoff=1 if len(written) < 8 else 2)
+            fix = self.surface_stems[hit[0]] if hit else None
         idx.corrections[word] = fix
         return fix
 

@@ -451,6 +451,18 @@ def test_an_english_word_is_not_read_as_another_word() -> None:
     assert any("'thowing' read as 'throwing'" in e.how for e in misspelt.candidates[0].evidence)
 
 
+def test_a_typo_in_a_words_ending_is_read_as_the_word_it_misspells() -> None:
+    # The stemmer cuts "arthrites" to "arthrit", two edits from the stem "arthritis": the word as written is
+    # one edit from "arthritis", and that is what is compared when the stems are too far apart.
+    s = Suggester.from_tables([("A", "Arthritis"), ("T", "Tendonitis"), ("S", "Stumbling"), ("X", "Anxiety")], [])
+    for typo, concept in (("arthrites", "A"), ("tendonits", "T"), ("stumbeling", "S")):
+        r = s.suggest(f"bad {typo}")
+        assert r.status.value != "gap", typo
+        assert r.candidates[0].concept_id == concept, typo
+        assert any(f"'{typo}' read as" in e.how for e in r.candidates[0].evidence), typo
+    assert s.suggest("throwing").status.value == "gap"  # an English word is still not read as another one
+
+
 @pytest.fixture(scope="module")
 def with_modifiers(fixture_knowledge: Knowledge) -> Knowledge:
     """The fixture graph with HPO's Severity and Temporal pattern modifiers beside its findings."""
