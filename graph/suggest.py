@@ -1161,6 +1161,7 @@ class Suggester:
         keep = [i for i, k in enumerate(docs.kind) if k in self.features or k == "label"]
         self.doc_concept = np.array([docs.concept[i] for i in keep], np.int64)
         self.doc_kind = [docs.kind[i] for i in keep]
+        self.doc_kind_code = np.array([KINDS.index(k) for k in self.doc_kind], np.int64)
         self.doc_group = np.array([_GROUP[k] for k in self.doc_kind], np.int64)
         self.doc_text = [docs.text[i] for i in keep]
         self.doc_key = [docs.key[i] for i in keep]
@@ -1591,62 +1592,80 @@ class Suggester:
         key = prow.astype(np.int64) * n + pcon
         sel = np.flatnonzero(wanted[key])
         best = np.maximum(np.maximum(s_c[sel], s_w[sel]), s_e[sel])
-        o = np.lexsort((-best, key[sel]))
+        # Per (phrase, concept, kind of document), its best two documents (the second stands in when the
+        # first repeats a text already shown under another kind), then by nearness.
+        kind = self.doc_kind_code[prows[sel]]
+        o = np.lexsort((-best, kind, key[sel]))
         sel, best, k = sel[o], best[o], key[sel][o]
-        rank = np.arange(len(k)) - np.searchsorted(k, k)
-        keep = rank < 12
+        by_kind = k * len(KINDS) + kind[o]
+        keep = np.arange(len(k)) - np.searchsorted(by_kind, by_kind) < 2
         sel, best, k = sel[keep], best[keep], k[keep]
+        o = np.lexsort((-best, k))
+        sel, best, k = sel[o], best[o], k[o]
         groups: dict[int, list[tuple[int, float, float, float, float]]] = defaultdict(list)
         for kk, r, a, b, e, m in zip(k.tolist(), prows[sel].tolist(), s_c[sel].tolist(), s_w[sel].tolist(),
                                      s_e[sel].tolist(), best.tolist()):
             groups[kk].append((r, a, b, e, m))
+        if self._doc_folded is None:  # each document's text folded once, not once per phrase
+            self._doc_folded = [" ".join(t.casefold().split()) for t in self.doc_text]
+        folded = [" ".join(p.casefold().split()) for p in phrases]
+        readings = [self._typo_fixes(p) for p in phrases]
         out: dict[tuple[int, int], tuple[Evidence, ...]] = {}
         for kk, rows in groups.items():
             i, c = divmod(kk, n)
-            out[(i, c)] = self._evidence(rows, fx["keys"][i], phrases[i])
+            out[(i, c)] = self._evidence(rows, fx["keys"][i], folded[i], readings[i])
         return out
 
-    def _evidence(self, found: list[tuple[int, float, float, float, float]], key: str, phrase: str) -> tuple[Evidence, ...]:
+    def _evidence(self, found: list[tuple[int, float, float, float, float]], key: str, folded: str,
+                  readings: list[tuple[str, str]]) -> tuple[Evidence, ...]:
         """Evidence from the best documents (row; character, word and meaning cosines; the best of them) of a
-        concept. The meaning cosine is 0 without embeddings, and then not shown."""
-        folded = " ".join(phrase.casefold().split())
-        if self._doc_folded is None:  # each document's text folded once, not once per phrase
-            self._doc_folded = [" ".join(t.casefold().split()) for t in self.doc_text]
-        out: dict[str, Evidence] = {}
+        concept, at most one per kind of document and three in all, for a phrase ``folded`` (case and spaces)
+        with ``key`` and typo ``readings``. The meaning cosine is 0 without embeddings, and then not shown."""
+        best: dict[str, tuple[float, int, str, float, float, float]] = {}  # kind -> (score, row, how, cosines)
         used: set[str] = set()
         for r, sc, sw, se, bst in found:
             kind = self.doc_kind[r]
-            text = self.doc_text[r]
             doc_folded = self._doc_folded[r]
-            if kind in out or doc_folded in used:
+            if kind in best or doc_folded in used:
                 continue
             if doc_folded == folded:
-                how, s = "exact", 1.0
+                best[kind] = (1.0, r, "exact", sc, sw, se)
             elif self.doc_key[r] == key:
-                how, s = "same words after normalisation", 1.0
+                best[kind] = (1.0, r, "same words after normalisation", sc, sw, se)
+            elif bst >= 0.2:
+                best[kind] = (bst, r, "", sc, sw, se)  # worded below if shown
             else:
-                s = bst
-                if s < 0.2:
-                    continue
-                meaning = f", meaning {se:.2f}" if se > 0 else ""
-                how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{self._typo_readings(phrase, text)})"
-            out[kind] = Evidence(kind, text, how, round(s, 4))
+                continue
             used.add(doc_folded)
-        return tuple(sorted(out.values(), key=lambda e: -e.score)[:3])
+        out = []
+        # Only the three shown are worded (a sort is stable: ties keep the documents' order).
+        for kind, (score, r, how, sc, sw, se) in sorted(best.items(), key=lambda item: -item[1][0])[:3]:
+            if not how:
+                meaning = f", meaning {se:.2f}" if se > 0 else ""
+                how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{self._typo_readings(readings, r)})"
+            out.append(Evidence(kind, self.doc_text[r], how, round(score, 4)))
+        return tuple(out)
 
-    def _typo_readings(self, phrase: str, text: str) -> str:
-        """The phrase's words that the match reads as another, indexed word (a typo correction), so that a
-        reader sees why "pins and needels" resembles "pins and needles": "; 'needels' read as 'needles'"."""
+    def _typo_fixes(self, phrase: str) -> list[tuple[str, str]]:
+        """The phrase's words that were read as another, indexed word (a typo correction): (word, stem read)."""
         corrections = self.index.corrections
         if not corrections:
-            return ""
-        doc_words = {textnorm.stem(w): w for w in textnorm.normalize(text).split()}
-        notes = []
+            return []
+        fixes = []
         for word in textnorm.normalize(phrase).split():
             stem = textnorm.stem(word)
             fix = corrections.get(stem)
-            if fix and fix in doc_words and _reads_as(stem, fix, textnorm.is_english_word(word)):
-                notes.append(f"; '{word}' read as '{doc_words[fix]}'")
+            if fix and _reads_as(stem, fix, textnorm.is_english_word(word)):
+                fixes.append((word, fix))
+        return fixes
+
+    def _typo_readings(self, fixes: list[tuple[str, str]], row: int) -> str:
+        """How a document matches the phrase's typos, so that a reader sees why "pins and needels" resembles
+        "pins and needles": "; 'needels' read as 'needles'"."""
+        if not fixes:
+            return ""
+        doc_words = {textnorm.stem(w): w for w in textnorm.normalize(self.doc_text[row]).split()}
+        notes = [f"; '{word}' read as '{doc_words[fix]}'" for word, fix in fixes if fix in doc_words]
         return "".join(dict.fromkeys(notes))
 
     # -- autocomplete

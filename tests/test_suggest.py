@@ -451,6 +451,18 @@ def test_an_english_word_is_not_read_as_another_word() -> None:
     assert any("'thowing' read as 'throwing'" in e.how for e in misspelt.candidates[0].evidence)
 
 
+def test_evidence_shows_the_concepts_name_beside_its_many_known_phrasings() -> None:
+    # A concept with more known phrasings near the phrase than evidence looks at still shows its name: the
+    # evidence takes the best document of each kind, not the best dozen documents.
+    known = [(f"my head hurts {w}", "H") for w in ("badly", "a lot", "so much", "today", "again", "at night", "all day",
+                                                 "in the morning", "every day", "when I stand", "and throbs", "now",
+                                                 "constantly", "terribly")]
+    s = Suggester.from_tables([("H", "Hurting head syndrome"), ("N", "Nausea")], known)
+    evidence = s.suggest("my head hurts").candidates[0].evidence
+    assert [e.kind for e in evidence] == ["known_expression", "label"]
+    assert evidence[1].text == "Hurting head syndrome"
+
+
 def test_a_typo_in_a_words_ending_is_read_as_the_word_it_misspells() -> None:
     # The stemmer cuts "arthrites" to "arthrit", two edits from the stem "arthritis": the word as written is
     # one edit from "arthritis", and that is what is compared when the stems are too far apart.
