@@ -517,12 +517,13 @@ class _Index:
 
     # -- the phrases' side
 
-    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray, list[list[str]]]:
-        """Character and word vectors of the phrases, their keys, their share of unknown words, and their
-        content stems with typos corrected."""
+    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray, list[list[str]], list[list[tuple[str, str]]]]:
+        """Character and word vectors of the phrases, their keys, their share of unknown words, their
+        content stems with typos corrected, and those typos: (the word as written, the stem read)."""
         owner = self.owner
         chars, words, keys, extra, oov = [], [], [], [], np.zeros(len(phrases), np.float32)
         fixed: list[list[str]] = []
+        readings: list[list[tuple[str, str]]] = []
         use_typo = "typo" in owner.features
         lay = laywords.lay_expansions() if "laywords" in owner.features else {}
         for i, p in enumerate(phrases):
@@ -534,6 +535,7 @@ class _Index:
             unknown = [w for w in ws if w not in self.vocab_set]
             oov[i] = len(unknown) / max(1, len(ws))
             repl: dict[str, str] = {}
+            read: list[tuple[str, str]] = []
             if use_typo and unknown:
                 misspelt = textnorm.unknown_word_stems(p)
                 written = {textnorm.stem(w): w for w in textnorm.normalize(p).split()}
@@ -542,6 +544,8 @@ class _Index:
                     if fix and _reads_as(w, fix, w not in misspelt):
                         fixes.append((fix, 0.9))
                         repl[w] = fix
+                        read.append((written[w], fix))
+            readings.append(read)
             # Lay words ("wee", "tingly") also count as the clinical words they stand for, a little less.
             expansions = [t for t in laywords.expand(ws, lay) if t in self.vocab_set] if lay else []
             fixes.extend((t, laywords.LAY_WEIGHT) for t in expansions)
@@ -556,7 +560,7 @@ class _Index:
             qc = qc.multiply(0).tocsr()
         if "word" not in owner.features:
             qw = qw.multiply(0).tocsr()
-        return qc, qw, keys, oov, fixed
+        return qc, qw, keys, oov, fixed, readings
 
     def _similarities(self, qc: "csr_matrix", qw: "csr_matrix") -> tuple:
         """Phrase-document and phrase-centroid cosines (characters, words): dense arrays for a small index,
@@ -636,7 +640,7 @@ class _Index:
         similarity of every (phrase, document) pair looked at (for the evidence)."""
         owner = self.owner
         feats = owner.features
-        qc, qw, keys, oov, stems = self.queries(phrases)
+        qc, qw, keys, oov, stems, readings = self.queries(phrases)
         n_q = len(phrases)
         sims = self._similarities(qc, qw)
         nb = self.association([_nb_tokens(ws) for ws in stems])
@@ -783,7 +787,7 @@ class _Index:
             "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
             "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
             "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "spread": self.spread, "nb_top": nb_top, "norms": norms,
-            "gap_sims": owner.gap_similarities(phrases),
+            "gap_sims": owner.gap_similarities(phrases), "readings": readings,
             "pairs": (prow, self.concept[doc], self.rows[doc], s_c, s_w, s_e),
         }
 
@@ -1609,11 +1613,10 @@ class Suggester:
         if self._doc_folded is None:  # each document's text folded once, not once per phrase
             self._doc_folded = [" ".join(t.casefold().split()) for t in self.doc_text]
         folded = [" ".join(p.casefold().split()) for p in phrases]
-        readings = [self._typo_fixes(p) for p in phrases]
         out: dict[tuple[int, int], tuple[Evidence, ...]] = {}
         for kk, rows in groups.items():
             i, c = divmod(kk, n)
-            out[(i, c)] = self._evidence(rows, fx["keys"][i], folded[i], readings[i])
+            out[(i, c)] = self._evidence(rows, fx["keys"][i], folded[i], fx["readings"][i])
         return out
 
     def _evidence(self, found: list[tuple[int, float, float, float, float]], key: str, folded: str,
@@ -1645,19 +1648,6 @@ class Suggester:
                 how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{self._typo_readings(readings, r)})"
             out.append(Evidence(kind, self.doc_text[r], how, round(score, 4)))
         return tuple(out)
-
-    def _typo_fixes(self, phrase: str) -> list[tuple[str, str]]:
-        """The phrase's words that were read as another, indexed word (a typo correction): (word, stem read)."""
-        corrections = self.index.corrections
-        if not corrections:
-            return []
-        fixes = []
-        for word in textnorm.normalize(phrase).split():
-            stem = textnorm.stem(word)
-            fix = corrections.get(stem)
-            if fix and _reads_as(stem, fix, textnorm.is_english_word(word)):
-                fixes.append((word, fix))
-        return fixes
 
     def _typo_readings(self, fixes: list[tuple[str, str]], row: int) -> str:
         """How a document matches the phrase's typos, so that a reader sees why "pins and needels" resembles
