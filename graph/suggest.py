@@ -517,13 +517,15 @@ class _Index:
 
     # -- the phrases' side
 
-    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray, list[list[str]], list[list[tuple[str, str]]]]:
+    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray, list[list[str]], list[list[tuple[str, str]]], list[str | None]]:
         """Character and word vectors of the phrases, their keys, their share of unknown words, their
-        content stems with typos corrected, and those typos: (the word as written, the stem read)."""
+        content stems with typos corrected, those typos (the word as written, the stem read), and the key
+        of each phrase with its typos read (None for a phrase without)."""
         owner = self.owner
         chars, words, keys, extra, oov = [], [], [], [], np.zeros(len(phrases), np.float32)
         fixed: list[list[str]] = []
         readings: list[list[tuple[str, str]]] = []
+        typo_keys: list[str | None] = []
         use_typo = "typo" in owner.features
         lay = laywords.lay_expansions() if "laywords" in owner.features else {}
         for i, p in enumerate(phrases):
@@ -546,6 +548,7 @@ class _Index:
                         repl[w] = fix
                         read.append((written[w], fix))
             readings.append(read)
+            typo_keys.append(" ".join(sorted({repl.get(w, w) for w in ws})) if repl else None)
             # Lay words ("wee", "tingly") also count as the clinical words they stand for, a little less.
             expansions = [t for t in laywords.expand(ws, lay) if t in self.vocab_set] if lay else []
             fixes.extend((t, laywords.LAY_WEIGHT) for t in expansions)
@@ -560,7 +563,7 @@ class _Index:
             qc = qc.multiply(0).tocsr()
         if "word" not in owner.features:
             qw = qw.multiply(0).tocsr()
-        return qc, qw, keys, oov, fixed, readings
+        return qc, qw, keys, oov, fixed, readings, typo_keys
 
     def _similarities(self, qc: "csr_matrix", qw: "csr_matrix") -> tuple:
         """Phrase-document and phrase-centroid cosines (characters, words): dense arrays for a small index,
@@ -640,7 +643,7 @@ class _Index:
         similarity of every (phrase, document) pair looked at (for the evidence)."""
         owner = self.owner
         feats = owner.features
-        qc, qw, keys, oov, stems, readings = self.queries(phrases)
+        qc, qw, keys, oov, stems, readings, typo_keys = self.queries(phrases)
         n_q = len(phrases)
         sims = self._similarities(qc, qw)
         nb = self.association([_nb_tokens(ws) for ws in stems])
@@ -783,7 +786,7 @@ class _Index:
             lex_un, lex_al = owner.lexicon.best_matches(keys, self.lex_aligned)
         known = np.array([bool(self.votes.get(key)) or bool(self.names.get(key)) for key in keys], np.float32)
         return {
-            "cand": cand, "feat": f, "valid": valid, "keys": keys, "oov": oov,
+            "cand": cand, "feat": f, "valid": valid, "keys": keys, "typo_keys": typo_keys, "oov": oov,
             "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
             "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
             "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "spread": self.spread, "nb_top": nb_top, "norms": norms,
@@ -1479,6 +1482,10 @@ class Suggester:
                 status = SuggestionStatus.KNOWN
             elif fx["keys"][i] in self.gap_keys:  # the graph already records this phrasing as placed nowhere
                 status = SuggestionStatus.GAP
+            elif fx["typo_keys"][i] and cands and self._is_known(fx["typo_keys"][i], cands[0].concept_id):
+                # Its typos read, the phrase is a name or recorded phrasing of the first concept, word for word
+                # ("arthrites"): a misspelling of it, whatever the gap model makes of the unknown word.
+                status = SuggestionStatus.SUGGESTED
             elif not cands or max(fx["max_c"][i], fx["max_w"][i]) < self.sim_floor:
                 status = SuggestionStatus.GAP
             elif self.fitted:

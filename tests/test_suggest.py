@@ -542,3 +542,17 @@ def test_gap_decision_reads_the_rankers_top_candidate_whatever_the_candidates_or
     shuffled = dict(fx, feat=fx["feat"][:, reverse], cand=fx["cand"][:, reverse], valid=fx["valid"][:, reverse])
     assert np.allclose(_gap_features(fx, prob, lin), _gap_features(shuffled, prob[:, reverse], lin[:, reverse]))
     assert np.allclose(_gap_features(fx, prob, lin)[:, 0], 1.0 - prob.max(axis=1))  # "1 - the top probability"
+
+
+
+def test_a_misspelt_name_is_not_called_a_gap(fixture_knowledge: Knowledge) -> None:
+    s = Suggester.from_knowledge(fixture_knowledge, fit=True, cache=False)
+    s.gap_t = 0.0  # the small fixture fit calls few gaps: here, every phrasing not known is one
+    # "vertgo" is no English word: read as "vertigo", the phrase is that concept's name, word for word.
+    for typo, concept in (("vertgo", ids.VERTIGO), ("restles legs", ids.RESTLESS_LEGS)):
+        r = s.suggest(typo)
+        assert (r.status.value, r.candidates[0].concept_id) == ("suggested", concept), typo
+        assert any("read as" in e.how for e in r.candidates[0].evidence), typo
+    # Read, "bad vertigo" is no name or known phrasing: the gap model decides, as for any new phrasing.
+    assert s.suggest("bad vertgo").status.value == "gap"
+    assert s.suggest("vertigo").status.value == "known"
