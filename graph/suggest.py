@@ -350,7 +350,8 @@ class _Index:
         from scipy.sparse import csr_matrix
 
         self.owner = owner
-        self.corrections: dict[str, str | None] = {}  # an unknown word -> the nearest indexed word (a typo), or None
+        # (an unknown stem, the word as written if misspelt) -> the indexed stem it is read as (a typo), or None
+        self.corrections: dict[tuple[str, str | None], str | None] = {}
         self.removed = removed
         n_c = len(owner.ids)
         concept = owner.doc_concept[rows]
@@ -422,6 +423,7 @@ class _Index:
         df_w = np.diff(wc.tocsc().indptr) if n else np.zeros(0)
         self.vocab = [w for w, d in zip(owner.space.word_list, df_w) if d > 0 and len(w) >= 4]
         self.vocab_set = frozenset(w for w, d in zip(owner.space.word_list, df_w) if d > 0)
+        self.word_df = {w: int(d) for w, d in zip(owner.space.word_list, df_w) if d > 0}
         self.surface = [w for w, st in owner.surface_stems.items() if st in self.vocab_set]
         self.lex_aligned = owner.lex_aligned_mask(removed)
         self.train = owner.doc_fold[self.rows] >= 0  # the known phrasings among this index's documents
@@ -538,9 +540,21 @@ class _Index:
             oov[i] = len(unknown) / max(1, len(ws))
             repl: dict[str, str] = {}
             read: list[tuple[str, str]] = []
-            if use_typo and unknown:
+            # A misspelt word whose stem happens to be indexed is read too ("migrane" -> "migran", the stem of
+            # "migrans"): a word no English dictionary knows, and that no document has as written.
+            suspect = [textnorm.stem(x) for x in textnorm.normalize(p).split() if len(x) >= 4
+                       and x not in owner.surface_stems and x not in textnorm.STOPWORDS and not x.isdigit()
+                       and not textnorm.is_english_word(x)] if use_typo else []
+            suspect = [w for w in suspect if w in self.vocab_set and w in ws]
+            if use_typo and (unknown or suspect):
                 misspelt = textnorm.unknown_word_stems(p)
                 written = {textnorm.stem(w): w for w in textnorm.normalize(p).split()}
+                for w in suspect:
+                    fix = owner.correct(w, self, written[w])
+                    if fix and fix != w:
+                        fixes.append((fix, 0.9))
+                        repl[w] = fix
+                        read.append((written[w], fix))
                 for w in unknown:
                     fix = owner.correct(w, self, written.get(w) if w in misspelt else None)
                     if fix and _reads_as(w, fix, w not in misspelt):
@@ -1225,24 +1239,35 @@ class Suggester:
         self.index.emb_cent = self.emb_centroids
 
     def correct(self, word: str, idx: _Index, written: str | None = None) -> str | None:
-        """The indexed word (stem) nearest to an unknown stem ``word`` (a typo), if one is close enough; failing
-        that, the stem of the indexed word nearest to the word as ``written``, if given."""
+        """The indexed stem an unknown stem ``word`` is read as (a typo), if one is close enough, else None.
+        ``written``: the word as written, for a word no English dictionary knows. A typo is a slip in the word
+        as written, so that is compared first, with the indexed words as written; the stemmer cuts a misspelt
+        word unlike the word it misspells ("arthrites" -> "arthrit", not "arthritis")."""
         if len(word) < 4 or word.isdigit():
             return None
-        if word in idx.corrections:
-            return idx.corrections[word]
+        if (word, written) in idx.corrections:
+            return idx.corrections[word, written]
         from rapidfuzz import process
-        from rapidfuzz.distance import OSA
+        from rapidfuzz.distance import OSA, Indel
 
         # One edit (a transposition counts as one) in words up to 7 letters, two in longer ones. (Allowing
         # only transpositions under 6 letters avoids "throb" → "throw" but lost more than it saved: acc@1
         # 0.876 → 0.873 on AskAPatient, 0.348 → 0.326 on benchmarks/eval_builtin.py.)
-        hit = process.extractOne(word, idx.vocab, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2)
-        fix = hit[0] if hit else None
-        if fix is None and written and len(written) >= 4:
-            hit = process.extractOne(written, idx.surface, scorer=OSA.distance, score_cutoff=1 if len(written) < 8 else 2)
-            fix = self.surface_stems[hit[0]] if hit else None
-        idx.corrections[word] = fix
+        fix = None
+        if written and len(written) >= 4:
+            hits = process.extract(written, idx.surface, scorer=OSA.distance, limit=None,
+                                   score_cutoff=1 if len(written) < 8 else 2)
+            if hits:
+                # Of the nearest, a left-out or extra letter before a wrong one ("numbess": "numbness", not
+                # "numbers"), then the word in more documents.
+                near = min(h[1] for h in hits)
+                _, _, nearest = min((Indel.distance(written, w), -idx.word_df[self.surface_stems[w]], w)
+                                    for w, d, _ in hits if d == near)
+                fix = self.surface_stems[nearest]
+        if fix is None:
+            hit = process.extractOne(word, idx.vocab, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2)
+            fix = hit[0] if hit else None
+        idx.corrections[word, written] = fix
         return fix
 
     # -- fitting
@@ -1503,8 +1528,8 @@ class Suggester:
         return results
 
     def _read_qualified(self, results: list[Suggestion], top: int) -> list[Suggestion]:
-        """A gap that is a known phrasing with qualifier words ("terrible headache", "constant nausea") is
-        that phrasing's concept, qualified: ``suggested``, with the HPO clinical modifier each qualifier stands
+        """A gap that is a known phrasing (or a misspelt name or known phrasing) with qualifier words
+        ("terrible headache", "constant nausea", "terrible nausia") is that phrasing's concept, qualified: ``suggested``, with the HPO clinical modifier each qualifier stands
         for in the evidence (:mod:`hgap.graph.qualifiers`). Only gaps: a concept that names the qualifier
         itself ("Chronic cough") is matched whole, and overriding such matches lost AskAPatient acc@1
         (0.876 → 0.865: "severe pain in my thighs" is *Severe pain* there)."""
@@ -1517,9 +1542,12 @@ class Suggester:
         if not todo:
             return results
         # The phrases without their qualifiers have none left, so this goes one level deep.
-        plain = self._suggest_batch([rest for _, rest, _ in todo], top)
-        for (i, _, found), answer in zip(todo, plain):
-            if answer.status is SuggestionStatus.KNOWN and answer.candidates:
+        rests = [rest for _, rest, _ in todo]
+        plain = self._suggest_batch(rests, top)
+        typo_keys = self.index.queries(rests)[6]
+        for (i, _, found), answer, typo_key in zip(todo, plain, typo_keys):
+            if answer.candidates and (answer.status is SuggestionStatus.KNOWN or (
+                    typo_key and self._is_known(typo_key, answer.candidates[0].concept_id))):
                 first = answer.candidates[0]
                 notes = tuple(Evidence("qualifier", q.word, f"a clinical modifier recorded alongside: {q.label} ({q.modifier_id})", 1.0)
                               for q in found)

@@ -545,14 +545,30 @@ def test_gap_decision_reads_the_rankers_top_candidate_whatever_the_candidates_or
 
 
 
-def test_a_misspelt_name_is_not_called_a_gap(fixture_knowledge: Knowledge) -> None:
-    s = Suggester.from_knowledge(fixture_knowledge, fit=True, cache=False)
+def test_a_misspelt_name_is_not_called_a_gap(with_modifiers: Knowledge) -> None:
+    s = Suggester.from_knowledge(with_modifiers, fit=True, cache=False)
     s.gap_t = 0.0  # the small fixture fit calls few gaps: here, every phrasing not known is one
     # "vertgo" is no English word: read as "vertigo", the phrase is that concept's name, word for word.
     for typo, concept in (("vertgo", ids.VERTIGO), ("restles legs", ids.RESTLESS_LEGS)):
         r = s.suggest(typo)
         assert (r.status.value, r.candidates[0].concept_id) == ("suggested", concept), typo
         assert any("read as" in e.how for e in r.candidates[0].evidence), typo
-    # Read, "bad vertigo" is no name or known phrasing: the gap model decides, as for any new phrasing.
-    assert s.suggest("bad vertgo").status.value == "gap"
+    # Read, "dizzy vertigo" is no name or known phrasing: the gap model decides, as for any new phrasing.
+    assert s.suggest("dizzy vertgo").status.value == "gap"
     assert s.suggest("vertigo").status.value == "known"
+    # With a severity word, it is the name misspelt and qualified.
+    r = s.suggest("terrible vertgo")
+    assert (r.status.value, r.candidates[0].concept_id) == ("suggested", ids.VERTIGO)
+    assert [e.text for e in r.candidates[0].evidence if e.kind == "qualifier"] == ["terrible"]
+
+
+def test_a_typo_is_read_as_the_word_one_slip_of_the_keys_away() -> None:
+    # "numbess" is one substitution from "numbers" and one omission from "numbness": a left-out letter is the
+    # likelier slip. "migrane" stems to "migran", the stem of "migrans": a misspelt word is still read.
+    s = Suggester.from_tables([("M", "Migraine"), ("E", "Erythema migrans"), ("N", "Numbness"),
+                               ("T", "Abnormal number of teeth")], [])
+    for typo, concept in (("migrane", "M"), ("numbess", "N"), ("bad migrane", "M")):
+        r = s.suggest(typo)
+        assert r.candidates[0].concept_id == concept, typo
+        assert any("read as" in e.how for e in r.candidates[0].evidence), typo
+    assert s.suggest("erythema migrans").candidates[0].concept_id == "E"  # a word as written is not re-read
