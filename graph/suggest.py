@@ -51,7 +51,7 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
@@ -207,6 +207,13 @@ def _reads_as(stem: str, fix: str, english: bool) -> bool:
     A word no English dictionary knows is a typo; an English word only stands for an inflection the
     stemmer missed ("slurry" → "slur"), never for another word ("throbbing" is not "throwing")."""
     return not english or fix.startswith(stem) or stem.startswith(fix)
+
+
+def _unseen_misspelling(word: str, indexed: Mapping[str, str]) -> bool:
+    """Whether a folded word is neither an English word nor an indexed word as written: a typo to read even
+    when its stem is indexed."""
+    return (len(word) >= 4 and word not in indexed and word not in textnorm.STOPWORDS and not word.isdigit()
+            and not textnorm.is_english_word(word))
 
 
 def _nb_tokens(stems: Sequence[str]) -> list[str]:
@@ -540,15 +547,14 @@ class _Index:
             oov[i] = len(unknown) / max(1, len(ws))
             repl: dict[str, str] = {}
             read: list[tuple[str, str]] = []
+            as_written = textnorm.normalize(p).split() if use_typo else []
             # A misspelt word whose stem happens to be indexed is read too ("migrane" -> "migran", the stem of
             # "migrans"): a word no English dictionary knows, and that no document has as written.
-            suspect = [textnorm.stem(x) for x in textnorm.normalize(p).split() if len(x) >= 4
-                       and x not in owner.surface_stems and x not in textnorm.STOPWORDS and not x.isdigit()
-                       and not textnorm.is_english_word(x)] if use_typo else []
-            suspect = [w for w in suspect if w in self.vocab_set and w in ws]
+            suspect = [st for x in as_written if _unseen_misspelling(x, owner.surface_stems)
+                       and (st := textnorm.stem(x)) in self.vocab_set and st in ws]
             if use_typo and (unknown or suspect):
                 misspelt = textnorm.unknown_word_stems(p)
-                written = {textnorm.stem(w): w for w in textnorm.normalize(p).split()}
+                written = {textnorm.stem(w): w for w in as_written}
                 for w in suspect:
                     fix = owner.correct(w, self, written[w])
                     if fix and fix != w:
@@ -1507,9 +1513,9 @@ class Suggester:
                 status = SuggestionStatus.KNOWN
             elif fx["keys"][i] in self.gap_keys:  # the graph already records this phrasing as placed nowhere
                 status = SuggestionStatus.GAP
-            elif fx["typo_keys"][i] and cands and self._is_known(fx["typo_keys"][i], cands[0].concept_id):
-                # Its typos read, the phrase is a name or recorded phrasing of the first concept, word for word
-                # ("arthrites"): a misspelling of it, whatever the gap model makes of the unknown word.
+            elif cands and self._misspells(fx["typo_keys"][i], cands[0].concept_id):
+                # A misspelling of a name or recorded phrasing ("arthrites"), whatever the gap model makes of the
+                # unknown word.
                 status = SuggestionStatus.SUGGESTED
             elif not cands or max(fx["max_c"][i], fx["max_w"][i]) < self.sim_floor:
                 status = SuggestionStatus.GAP
@@ -1529,10 +1535,11 @@ class Suggester:
 
     def _read_qualified(self, results: list[Suggestion], top: int) -> list[Suggestion]:
         """A gap that is a known phrasing (or a misspelt name or known phrasing) with qualifier words
-        ("terrible headache", "constant nausea", "terrible nausia") is that phrasing's concept, qualified: ``suggested``, with the HPO clinical modifier each qualifier stands
-        for in the evidence (:mod:`hgap.graph.qualifiers`). Only gaps: a concept that names the qualifier
-        itself ("Chronic cough") is matched whole, and overriding such matches lost AskAPatient acc@1
-        (0.876 → 0.865: "severe pain in my thighs" is *Severe pain* there)."""
+        ("terrible headache", "constant nausea", "terrible nausia") is that phrasing's concept, qualified:
+        ``suggested``, with the HPO clinical modifier each qualifier stands for in the evidence
+        (:mod:`hgap.graph.qualifiers`). Only gaps: a concept that names the qualifier itself ("Chronic cough")
+        is matched whole, and overriding such matches lost AskAPatient acc@1 (0.876 → 0.865: "severe pain in
+        my thighs" is *Severe pain* there)."""
         todo = []
         for i, r in enumerate(results):
             if r.status is SuggestionStatus.GAP and textnorm.key(r.phrase) not in self.gap_keys:
@@ -1546,8 +1553,8 @@ class Suggester:
         plain = self._suggest_batch(rests, top)
         typo_keys = self.index.queries(rests)[6]
         for (i, _, found), answer, typo_key in zip(todo, plain, typo_keys):
-            if answer.candidates and (answer.status is SuggestionStatus.KNOWN or (
-                    typo_key and self._is_known(typo_key, answer.candidates[0].concept_id))):
+            if answer.candidates and (answer.status is SuggestionStatus.KNOWN
+                                      or self._misspells(typo_key, answer.candidates[0].concept_id)):
                 first = answer.candidates[0]
                 notes = tuple(Evidence("qualifier", q.word, f"a clinical modifier recorded alongside: {q.label} ({q.modifier_id})", 1.0)
                               for q in found)
@@ -1601,6 +1608,11 @@ class Suggester:
         idx = self.index
         ids = [self.ids[c] for c in idx.votes.get(key, ())] + [self.ids[c] for c in idx.names.get(key, ())]
         return concept_id in ids
+
+    def _misspells(self, typo_key: str | None, concept_id: str) -> bool:
+        """Whether a phrase, its typos read (``typo_key``: :meth:`_Index.queries`), is a name or recorded
+        phrasing of the concept, word for word."""
+        return typo_key is not None and self._is_known(typo_key, concept_id)
 
     def _add_parents(self, chosen: list[tuple[int, float, tuple[Evidence, ...]]], top: int) -> list[tuple[int, float, tuple[Evidence, ...]]]:
         """A phrase that matches a child suggests its parents too (below the child)."""
