@@ -16,6 +16,7 @@ True
 """
 from __future__ import annotations
 
+import pickle
 import re
 import unicodedata
 from functools import lru_cache
@@ -180,10 +181,26 @@ def char_text(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _english_words() -> dict[str, int]:
+def _english_words() -> frozenset[str]:
+    """pyspellchecker's English words, kept pickled under ``~/.cache/hgap``: its gzipped JSON takes 0.19 s
+    to read, the pickled set 0.03 s, and a one-phrase lookup from the command line pays it every time."""
+    from importlib.metadata import version
+
+    from .lexicon import atomic_pickle, cache_dir
+
+    path = cache_dir() / f"english-words-{version('pyspellchecker')}.pickle"
+    try:
+        with path.open("rb") as f:
+            words = pickle.load(f)
+        if isinstance(words, frozenset):
+            return words
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass  # absent or broken: made again
     from spellchecker import SpellChecker
 
-    return SpellChecker(language="en", distance=1).word_frequency.dictionary
+    words = frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+    atomic_pickle(path, words)
+    return words
 
 
 def is_english_word(word: str) -> bool:

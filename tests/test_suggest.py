@@ -572,3 +572,19 @@ def test_a_typo_is_read_as_the_word_one_slip_of_the_keys_away() -> None:
         assert r.candidates[0].concept_id == concept, typo
         assert any("read as" in e.how for e in r.candidates[0].evidence), typo
     assert s.suggest("erythema migrans").candidates[0].concept_id == "E"  # a word as written is not re-read
+
+
+def test_the_english_word_list_is_kept_and_a_broken_copy_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    textnorm._english_words.cache_clear()
+    try:
+        assert textnorm.is_english_word("throbbing") and not textnorm.is_english_word("nausia")
+        [kept] = (tmp_path / "hgap").glob("english-words-*.pickle")
+        kept.write_bytes(b"half a pick")  # a write cut short
+        textnorm._english_words.cache_clear()
+        assert textnorm.is_english_word("throbbing") and not textnorm.is_english_word("nausia")
+        assert pickle.loads(kept.read_bytes()) == textnorm._english_words()  # made again, whole
+    finally:
+        textnorm._english_words.cache_clear()
