@@ -555,15 +555,9 @@ class _Index:
             if use_typo and (unknown or suspect):
                 misspelt = textnorm.unknown_word_stems(p)
                 written = {textnorm.stem(w): w for w in as_written}
-                for w in suspect:
-                    fix = owner.correct(w, self, written[w])
-                    if fix and fix != w:
-                        fixes.append((fix, 0.9))
-                        repl[w] = fix
-                        read.append((written[w], fix))
-                for w in unknown:
-                    fix = owner.correct(w, self, written.get(w) if w in misspelt else None)
-                    if fix and _reads_as(w, fix, w not in misspelt):
+                for w in suspect + unknown:
+                    fix = owner.correct(w, self, written[w] if w in misspelt else None)
+                    if fix and fix != w and _reads_as(w, fix, w not in misspelt):
                         fixes.append((fix, 0.9))
                         repl[w] = fix
                         read.append((written[w], fix))
@@ -1476,9 +1470,21 @@ class Suggester:
         return [s for answers in _map_threads(lambda chunk: self._suggest_batch(chunk, top), chunks, workers) for s in answers]
 
     def _suggest_batch(self, phrases: list[str], top: int) -> list[Suggestion]:
-        idx = self.index
         if not self.ids:
             return [Suggestion(p, SuggestionStatus.GAP, ()) for p in phrases]
+        results, named, fx = self._answer(phrases, top)
+        if self.qualifiers:
+            results = self._read_qualified(results, top)
+        gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]
+        if gap_rows and self.gap_texts:
+            for i, similar in zip(gap_rows, self._nearest_gaps(fx["gap_sims"][gap_rows])):
+                results[i] = replace(results[i], similar_gaps=similar)
+        return results
+
+    def _answer(self, phrases: list[str], top: int) -> tuple[list[Suggestion], list[bool], dict]:
+        """Each phrase's answer; whether its first concept is one it names word for word (a name or recorded
+        phrasing, or one misspelt); and the features."""
+        idx = self.index
         fx = idx.features(phrases, self._embed_phrases(phrases))
         lin = fx["feat"] @ self.rank_w
         prob = softmax(lin, fx["valid"])
@@ -1493,11 +1499,12 @@ class Suggester:
                 orders[i] = np.concatenate([[j], orders[i][orders[i] != j]])[:top]
         picked = [[int(fx["cand"][i, j]) for j in orders[i] if fx["valid"][i, j]] for i in range(len(phrases))]
         evidence = self._evidence_batch(picked, fx, phrases)
-        results = []
+        results, named = [], []
         for i, phrase in enumerate(phrases):
             cands: list[Candidate] = []
             if not textnorm.content_tokens(phrase):
                 results.append(Suggestion(phrase, SuggestionStatus.GAP, ()))
+                named.append(False)
                 continue
             chosen: list[tuple[int, float, tuple[Evidence, ...]]] = [
                 (int(fx["cand"][i, j]), float(prob[i, j]), evidence.get((i, int(fx["cand"][i, j])), ()))
@@ -1509,13 +1516,17 @@ class Suggester:
                 cands.append(Candidate(cid, self.labels[c], round(min(1.0, max(0.0, float(score))), 4), ev,
                                        self.categories.get(cid, ())))
             likelihood = threshold = None
-            if fx["known"][i] and cands and self._is_known(fx["keys"][i], cands[0].concept_id):
+            known = bool(fx["known"][i]) and bool(cands) and self._is_known(fx["keys"][i], cands[0].concept_id)
+            # A misspelling of a name or recorded phrasing ("arthrites"), whatever the gap model makes of the
+            # unknown word.
+            misspelt = (not known and bool(cands) and fx["typo_keys"][i] is not None
+                        and self._is_known(fx["typo_keys"][i], cands[0].concept_id))
+            named.append(known or misspelt)
+            if known:
                 status = SuggestionStatus.KNOWN
             elif fx["keys"][i] in self.gap_keys:  # the graph already records this phrasing as placed nowhere
                 status = SuggestionStatus.GAP
-            elif cands and self._misspells(fx["typo_keys"][i], cands[0].concept_id):
-                # A misspelling of a name or recorded phrasing ("arthrites"), whatever the gap model makes of the
-                # unknown word.
+            elif misspelt:
                 status = SuggestionStatus.SUGGESTED
             elif not cands or max(fx["max_c"][i], fx["max_w"][i]) < self.sim_floor:
                 status = SuggestionStatus.GAP
@@ -1525,13 +1536,7 @@ class Suggester:
             else:
                 status = SuggestionStatus.GAP if prob[i].max() < _UNFITTED_P_FLOOR else SuggestionStatus.SUGGESTED
             results.append(Suggestion(phrase, status, tuple(cands), gap_likelihood=likelihood, gap_threshold=threshold))
-        if self.qualifiers:
-            results = self._read_qualified(results, top)
-        gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]
-        if gap_rows and self.gap_texts:
-            for i, similar in zip(gap_rows, self._nearest_gaps(fx["gap_sims"][gap_rows])):
-                results[i] = replace(results[i], similar_gaps=similar)
-        return results
+        return results, named, fx
 
     def _read_qualified(self, results: list[Suggestion], top: int) -> list[Suggestion]:
         """A gap that is a known phrasing (or a misspelt name or known phrasing) with qualifier words
@@ -1549,12 +1554,9 @@ class Suggester:
         if not todo:
             return results
         # The phrases without their qualifiers have none left, so this goes one level deep.
-        rests = [rest for _, rest, _ in todo]
-        plain = self._suggest_batch(rests, top)
-        typo_keys = self.index.queries(rests)[6]
-        for (i, _, found), answer, typo_key in zip(todo, plain, typo_keys):
-            if answer.candidates and (answer.status is SuggestionStatus.KNOWN
-                                      or self._misspells(typo_key, answer.candidates[0].concept_id)):
+        plain, named, _ = self._answer([rest for _, rest, _ in todo], top)
+        for (i, _, found), answer, names_it in zip(todo, plain, named):
+            if names_it:
                 first = answer.candidates[0]
                 notes = tuple(Evidence("qualifier", q.word, f"a clinical modifier recorded alongside: {q.label} ({q.modifier_id})", 1.0)
                               for q in found)
@@ -1608,11 +1610,6 @@ class Suggester:
         idx = self.index
         ids = [self.ids[c] for c in idx.votes.get(key, ())] + [self.ids[c] for c in idx.names.get(key, ())]
         return concept_id in ids
-
-    def _misspells(self, typo_key: str | None, concept_id: str) -> bool:
-        """Whether a phrase, its typos read (``typo_key``: :meth:`_Index.queries`), is a name or recorded
-        phrasing of the concept, word for word."""
-        return typo_key is not None and self._is_known(typo_key, concept_id)
 
     def _add_parents(self, chosen: list[tuple[int, float, tuple[Evidence, ...]]], top: int) -> list[tuple[int, float, tuple[Evidence, ...]]]:
         """A phrase that matches a child suggests its parents too (below the child)."""
