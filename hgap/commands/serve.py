@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hgap.commands import add_embeddings_option, embeddings_kind
+from hgap.commands import add_embeddings_option, command_embedder
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise ValueError(f"--port: {args.port} is not a port number")
+    # Made here, before the app, so that a default the machine cannot have (the extra half installed) is
+    # reported and left out, not a failed start; the app then loads the same model from its cache.
+    kind, _ = command_embedder(args.embeddings)
     config = {
         "HGAP_HOME": str(args.home or hgap_home()),
         "SPARQL_TIMEOUT_S": args.sparql_timeout,
@@ -42,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         "SPARQL_WORKERS": args.sparql_workers,
         "SPARQL_START_WORKERS": True,
         "WARM_CACHES": True,
-        "EMBEDDINGS": embeddings_kind(args.embeddings),
+        "EMBEDDINGS": kind,
     }
     if args.flags:
         config["FLAGS_PATH"] = str(args.flags)

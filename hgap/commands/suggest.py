@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from hgap.commands import add_embeddings_option, embeddings_kind
+from hgap.commands import add_embeddings_option, command_embedder
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -36,7 +36,6 @@ def run(args: argparse.Namespace) -> int:
     from hgap.graph import suggest_io
     from hgap.graph.lexicon import Lexicon, builtin_knowledge, load_built
     from hgap.graph import suggest as sg
-    from hgap.graph.embeddings import load_embedder
 
     if args.top < 1:
         raise ValueError("--top: must be at least 1")
@@ -53,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("no phrase given (pass phrases or --input FILE)")
     fmt = args.format or ("tsv" if args.input else "text")
 
-    kind = embeddings_kind(args.embeddings)
-    embedder = load_embedder(kind) if kind else None
+    _, embedder = command_embedder(args.embeddings)
     if args.concepts:
         concepts, known = suggest_io.read_tables(args.concepts, args.mappings)
         lexicon = None if args.no_lexicon else Lexicon.builtin()
