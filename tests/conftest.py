@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from fixture_ids import FIXTURE_DIR  # noqa: E402
 
-from hgap.graph.embeddings import STATIC_NAME  # noqa: E402
+from hgap.graph.embeddings import DISTILLED_NAME, STATIC_NAME  # noqa: E402
 from hgap.graph.lexicon import cache_dir  # noqa: E402
 from hgap.ontology.build import LoadedGraph, build, load  # noqa: E402
 from hgap.ontology.model import Knowledge  # noqa: E402
@@ -25,13 +25,14 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The tests' fits, lexicons and suggesters are cached in a folder of their own, not the user's, and
     suggest without embeddings unless a test asks for them.
 
-    The one thing shared is the user's static embedding model, if made: it depends on the installed packages
+    The one thing shared is the user's static embedding model (and its distillation), if made: it depends on the installed packages
     alone, like a download, and making it again takes two minutes (a fresh home, as in CI, makes it)."""
     cache = tmp_path_factory.mktemp("cache")
-    model = cache_dir() / STATIC_NAME
-    if (model / "model.safetensors").exists():
-        (cache / "hgap").mkdir()
-        (cache / "hgap" / STATIC_NAME).symlink_to(model, target_is_directory=True)
+    (cache / "hgap").mkdir()
+    for name in (STATIC_NAME, DISTILLED_NAME):  # the tuned model, and the distillation it was tuned from
+        model = cache_dir() / name
+        if (model / "model.safetensors").exists():
+            (cache / "hgap" / name).symlink_to(model, target_is_directory=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(cache))
         # Each test says which embeddings it suggests with; none where it says nothing, though the default
