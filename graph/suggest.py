@@ -216,6 +216,25 @@ def _unseen_misspelling(word: str, indexed: Mapping[str, str]) -> bool:
             and not textnorm.is_english_word(word))
 
 
+@functools.lru_cache(maxsize=65536)
+def _sound(word: str) -> tuple[str, str]:
+    from jellyfish import metaphone, nysiis
+
+    return metaphone(word), nysiis(word)
+
+
+def _sounds_alike(written: str, word: str) -> int:
+    """How alike two words sound: 2 if their Metaphone codes agree ("tierd", "tired"), 1 if only their NYSIIS
+    codes do ("headake", "headache"), else 0. Patients spell by ear, and a misspelling that sounds like a word
+    is that word even two slips away. (jellyfish: both codes, in Rust, well tested; ours would be neither.)
+
+    >>> _sounds_alike("throte", "throat"), _sounds_alike("diahrea", "diarrhea"), _sounds_alike("gane", "gaze")
+    (2, 1, 0)
+    """
+    a, b = _sound(written), _sound(word)
+    return 2 if a[0] == b[0] else 1 if a[1] == b[1] else 0
+
+
 def _nb_tokens(stems: Sequence[str]) -> list[str]:
     """The tokens the word-to-concept association counts: the content stems and their adjacent pairs."""
     return list(stems) + [f"{a}_{b}" for a, b in zip(stems, stems[1:])]
@@ -561,6 +580,8 @@ class _Index:
                         fixes.append((fix, 0.9))
                         repl[w] = fix
                         read.append((written[w], fix))
+                    elif fix == w and w in suspect:  # its stem was right ("chils": "chil", of "chills"); its
+                        read.append((written[w], fix))  # spelling is still news to the meaning model
             readings.append(read)
             typo_keys.append(" ".join(sorted({repl.get(w, w) for w in ws})) if repl else None)
             # Lay words ("wee", "tingly") also count as the clinical words they stand for, a little less.
@@ -652,12 +673,20 @@ class _Index:
             return np.zeros(len(rows), np.float32)
         return np.where(keys[pos] == want, s.data[pos], 0.0).astype(np.float32)
 
-    def features(self, phrases: Sequence[str], emb: np.ndarray | None = None) -> dict:
+    def features(self, phrases: Sequence[str], emb: np.ndarray | None = None,
+                 embed: Callable[[list[str]], np.ndarray | None] | None = None) -> dict:
         """Candidate concepts (n, M) and their features (n, M, F), plus phrase-level signals and the
-        similarity of every (phrase, document) pair looked at (for the evidence)."""
+        similarity of every (phrase, document) pair looked at (for the evidence). ``emb``: the phrases'
+        vectors in meaning; ``embed`` makes them again for the phrases with typos, with the typos read."""
         owner = self.owner
         feats = owner.features
         qc, qw, keys, oov, stems, readings, typo_keys = self.queries(phrases)
+        redo = [i for i, read in enumerate(readings) if read] if emb is not None and embed is not None else []
+        if redo:  # the meaning model cannot read a typo: "fatige" is "fat" and "ige" to it
+            again = embed([owner.typos_read(phrases[i], readings[i]) for i in redo])
+            if again is not None:
+                emb = emb.copy()
+                emb[redo] = again
         n_q = len(phrases)
         sims = self._similarities(qc, qw)
         nb = self.association([_nb_tokens(ws) for ws in stems])
@@ -1196,6 +1225,12 @@ class Suggester:
         # these, since the stemmer cuts a misspelt word differently ("arthrites" -> "arthrit", not "arthritis").
         self.surface_stems = {w: textnorm.stem(w) for norm in self.doc_norm for w in norm.split()
                               if len(w) >= 4 and not w.isdigit() and w not in textnorm.STOPWORDS}
+        # Each indexed stem's most used word as written: what a typo read as that stem is told to the
+        # meaning model as (typos_read).
+        self.stem_words: dict[str, str] = {}
+        used = Counter(w for norm in self.doc_norm for w in norm.split() if w in self.surface_stems)
+        for w, _ in used.most_common():
+            self.stem_words.setdefault(self.surface_stems[w], w)
         chars = [docs.chars[i] for i in keep]
         words = [docs.words[i] for i in keep]
         self.space = _Space(chars, words)
@@ -1241,33 +1276,49 @@ class Suggester:
         self.emb_centroids = _emb_centroids(vecs, self.doc_concept, len(self.ids))
         self.index.emb_cent = self.emb_centroids
 
+    def typos_read(self, phrase: str, readings: Sequence[tuple[str, str]]) -> str:
+        """The phrase (folded) with each misspelt word as the indexed word it is read as (``readings``: the
+        word as written, the stem read, from :meth:`_Index.queries`).
+
+        >>> s = Suggester.from_tables([("F", "Fatigue"), ("N", "Numbness")], [])
+        >>> s.typos_read("Fatige and numbess", [("fatige", "fatigu"), ("numbess", "numb")])
+        'fatigue and numbness'
+        """
+        fixes = {w: self.stem_words.get(st, w) for w, st in readings}
+        return " ".join(fixes.get(w, w) for w in textnorm.normalize(phrase).split())
+
     def correct(self, word: str, idx: _Index, written: str | None = None) -> str | None:
         """The indexed stem an unknown stem ``word`` is read as (a typo), if one is close enough, else None.
         ``written``: the word as written, for a word no English dictionary knows. A typo is a slip in the word
         as written, so that is compared first, with the indexed words as written; the stemmer cuts a misspelt
         word unlike the word it misspells ("arthrites" -> "arthrit", not "arthritis")."""
-        if len(word) < 4 or word.isdigit():
+        # A short stem is read only when it is not indexed ("numness" -> "num"): an indexed one stands ("gass"
+        # -> "gas", not "glass").
+        if len(written or word) < 4 or word.isdigit() or (len(word) < 4 and word in idx.vocab_set):
             return None
         if (word, written) in idx.corrections:
             return idx.corrections[word, written]
         from rapidfuzz import process
         from rapidfuzz.distance import OSA, Indel
 
-        # One edit (a transposition counts as one) in words up to 7 letters, two in longer ones. (Allowing
+        # One edit (a transposition counts as one) in words up to 7 letters, two in longer ones, and one more
+        # for a word that sounds the same (_sounds_alike: "throte" is "throat", "gane" is "gain"). (Allowing
         # only transpositions under 6 letters avoids "throb" → "throw" but lost more than it saved: acc@1
         # 0.876 → 0.873 on AskAPatient, 0.348 → 0.326 on benchmarks/eval_builtin.py.)
         fix = None
         if written and len(written) >= 4:
-            hits = process.extract(written, idx.surface, scorer=OSA.distance, limit=None,
-                                   score_cutoff=1 if len(written) < 8 else 2)
-            if hits:
-                # Of the nearest, a left-out or extra letter before a wrong one ("numbess": "numbness", not
+            edits = 1 if len(written) < 8 else 2
+            hits = process.extract(written, idx.surface, scorer=OSA.distance, limit=None, score_cutoff=edits + 1)
+            near = [(-_sounds_alike(written, w), d, w) for w, d, _ in hits]
+            near = [(sound, d, w) for sound, d, w in near if d <= edits or sound < 0]
+            if near:
+                # A word that sounds the same first ("tierd": "tired", not "tied"), then the nearest; of
+                # those, a left-out or extra letter before a wrong one ("numbess": "numbness", not
                 # "numbers"), then the word in more documents.
-                near = min(h[1] for h in hits)
-                _, _, nearest = min((Indel.distance(written, w), -idx.word_df[self.surface_stems[w]], w)
-                                    for w, d, _ in hits if d == near)
+                *_, nearest = min((sound, d, Indel.distance(written, w), -idx.word_df[self.surface_stems[w]], w)
+                                  for sound, d, w in near)
                 fix = self.surface_stems[nearest]
-        if fix is None:
+        if fix is None and len(word) >= 4:
             hit = process.extractOne(word, idx.vocab, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2)
             fix = hit[0] if hit else None
         idx.corrections[word, written] = fix
@@ -1352,7 +1403,7 @@ class Suggester:
             keep = (self.doc_fold != k) & ~np.isin(self.doc_concept, list(removed))
             idx = _Index(self, np.flatnonzero(keep), removed)
             emb = self.doc_vecs[held] if self.doc_vecs is not None and "embedding" in self.features else None
-            fx = idx.features([self.doc_text[r] for r in held], emb)
+            fx = idx.features([self.doc_text[r] for r in held], emb, self._embed_phrases)
             is_removed = np.isin(gold, list(removed)) if removed else np.zeros(len(gold), bool)
             return fx, gold, is_removed
 
@@ -1488,7 +1539,7 @@ class Suggester:
         """Each phrase's answer; whether its first concept is one it names word for word (a name or recorded
         phrasing, or one misspelt); and the features."""
         idx = self.index
-        fx = idx.features(phrases, self._embed_phrases(phrases))
+        fx = idx.features(phrases, self._embed_phrases(phrases), self._embed_phrases)
         lin = fx["feat"] @ self.rank_w
         prob = softmax(lin, fx["valid"])
         p_gap = self._p_gap(fx, prob, lin) if self.fitted else np.zeros(len(phrases))

