@@ -6,6 +6,7 @@ real HPO and ICD-10-CM with the curated files of ``tests/data/fixture`` instead,
 """
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -86,3 +87,25 @@ def machine_line() -> str:
     """CPUs and load average: these benchmarks measure wall time, so other work on the machine shows in them."""
     one, five, _ = os.getloadavg()
     return f"machine: {os.cpu_count()} CPUs, load average {one:.1f} (1 min) {five:.1f} (5 min)"
+
+
+def builtin_eval_args(doc: str) -> argparse.Namespace:
+    """The command line of the evaluations on the built graph (eval_builtin.py, eval_typos.py)."""
+    from hgap.graph.embeddings import EMBEDDING_KINDS
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--embeddings", nargs="?", const="static", choices=EMBEDDING_KINDS,
+                        help="with the optional embeddings, of this kind (default static)")
+    return parser.parse_args()
+
+
+def builtin_suggester(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The built graph's suggester (fitted afresh unless cached), with the embeddings ``args`` name."""
+    from hgap.graph.embeddings import load_embedder
+    from hgap.graph.suggest import Suggester
+    from hgap.ontology.build import load_knowledge
+
+    return Suggester.from_knowledge(load_knowledge(args.home),
+                                    embedder=load_embedder(args.embeddings) if args.embeddings else None)

@@ -8,14 +8,12 @@ name or synonym. Prints acc@1 and acc@5 on the mapped rows and the precision, re
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
-from hgap.graph.embeddings import EMBEDDING_KINDS, load_embedder
+from _common import builtin_eval_args, builtin_suggester
 from hgap.graph.suggest import Suggester
-from hgap.ontology.build import load_knowledge
 from hgap.ontology.tsv import read_rows
 from hgap.ontology.vocab import SuggestionStatus
 
@@ -49,16 +47,10 @@ def score(suggester: Suggester, rows: list[dict[str, str]]) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--home", type=Path)
-    parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--embeddings", nargs="?", const="static", choices=EMBEDDING_KINDS,
-                        help="with the optional embeddings, of this kind (default static)")
-    args = parser.parse_args()
+    args = builtin_eval_args(__doc__)
     rows = [row for _, row in read_rows(EVAL, ["phrase", "expected_concept_id", "expected_label", "kind"])]
     start = time.perf_counter()
-    suggester = Suggester.from_knowledge(load_knowledge(args.home),
-                                         embedder=load_embedder(args.embeddings) if args.embeddings else None)
+    suggester = builtin_suggester(args)
     built = time.perf_counter() - start
     result = score(suggester, rows)
     errors = result.pop("errors")

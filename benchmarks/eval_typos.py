@@ -12,13 +12,10 @@ embeddings and 38 / 27 without them before the session's typo reading (0628f8d);
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from hgap.graph.embeddings import EMBEDDING_KINDS, load_embedder
-from hgap.graph.suggest import Suggester
-from hgap.ontology.build import load_knowledge
+from _common import builtin_eval_args, builtin_suggester
 from hgap.ontology.tsv import read_rows
 from hgap.ontology.vocab import SuggestionStatus
 
@@ -26,15 +23,9 @@ TYPOS = Path(__file__).resolve().parents[1] / "tests" / "data" / "typo_eval.tsv"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--home", type=Path)
-    parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--embeddings", nargs="?", const="static", choices=EMBEDDING_KINDS,
-                        help="with the optional embeddings, of this kind (default static)")
-    args = parser.parse_args()
+    args = builtin_eval_args(__doc__)
     rows = [row for _, row in read_rows(TYPOS, ["phrase", "accepted_concept_ids", "accepted_labels"])]
-    suggester = Suggester.from_knowledge(load_knowledge(args.home),
-                                         embedder=load_embedder(args.embeddings) if args.embeddings else None)
+    suggester = builtin_suggester(args)
     answers = suggester.suggest_many([r["phrase"] for r in rows], top=1)
     right = not_gap = 0
     for row, answer in zip(rows, answers):

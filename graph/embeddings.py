@@ -9,12 +9,15 @@ Both kinds come from one model, all-MiniLM-L6-v2, whose weights the ``gt-all-min
   the recipe of model2vec's tokenlearn). A phrase's vector is the mean of its pieces' vectors, so encoding
   costs a table lookup, not a transformer pass. Distilling and tuning run once (about two minutes: the
   transformer reads the 29,525 word pieces and some 43,000 texts), then the result is kept under
-  ``~/.cache/hgap`` and later loads need neither torch nor the transformer.
+  ``~/.cache/hgap`` and later loads need neither torch nor the transformer. Tables that bring many texts
+  of their own are given a model tuned with them too (:meth:`StaticEmbedder.adapted`). It is what hgap
+  suggests with where this extra is installed (:func:`installed_kind`).
 - ``sentence``: the transformer itself, through sentence-transformers: closer in meaning, three times
   slower to suggest with (benchmarks/bench_suggest.py --embeddings).
 
-Measured on AskAPatient (``../shared/eval``; README): acc@1 0.876 without embeddings, 0.896 with the static
-kind (0.892 distilled but not tuned), 0.905 with the sentence kind.
+Measured on AskAPatient (``../shared/eval``; README, eleventh session): acc@1 0.878 without embeddings, 0.902
+with the static kind (0.897 not tuned with the tables, 0.892 distilled but not tuned at all), 0.908 with the
+sentence kind.
 
 An embedder is any object with ``encode(texts, batch_size=...) -> array (n, d)`` and a ``name`` that keys
 the caches of its document vectors and of the fits made with them.
@@ -100,8 +103,8 @@ def embeddings_setting(value: object, name: str = "embeddings") -> str | None:
 def installed_kind() -> str | None:
     """The kind to suggest with when neither a flag nor a setting says: the static kind where the optional
     'embeddings' extra is installed (``make`` installs it), none where it is not. The static kind lifts
-    acc@1 on AskAPatient from 0.879 to 0.897 and on the built graph's own test phrasings from 0.470 to
-    0.568 (README), at about the same speed, so a user who installed it should not have to ask for it.
+    acc@1 on AskAPatient from 0.878 to 0.902 and on the built graph's own test phrasings from 0.470 to
+    0.576 (README), at about the same speed, so a user who installed it should not have to ask for it.
     (Asks whether the packages are there without importing them: the command line calls this at start.)"""
     from importlib.util import find_spec
 
@@ -168,8 +171,8 @@ class StaticEmbedder:
         another vocabulary brings names and phrasings it never read ("Excessive upper gastrointestinal gas").
         Tuned with them too, its vectors of those texts, and of new phrases in the same words, come nearer
         the transformer's. AskAPatient acc@1 0.897 -> 0.902 (0.901 with another tuning seed, against 0.897
-        for the base model with either), open-set gap F1 seeds 13/1/2 0.646 / 0.703 / 0.703 -> 0.640 / 0.748
-        / 0.707; tuning again on the new texts alone, from the tuned model, 0.896. Made once per set of
+        for the base model with either), open-set gap F1 seeds 13/1/2 0.646 / 0.703 / 0.703 -> 0.640 / 0.744
+        / 0.712; tuning again on the new texts alone, from the tuned model, 0.896. Made once per set of
         texts (about a minute on two cores) and kept under the cache; the most recent few are kept."""
         if self.name != STATIC_NAME:
             return self
@@ -339,6 +342,7 @@ def _corpus_targets(corpus: Sequence[str], teacher: object) -> np.ndarray:
 
 
 def _prune_adapted(cache: Path, keep: int = _ADAPTED_KEPT) -> None:
+    """Only the ``keep`` most recently made adapted models stay: each set of tables makes one."""
     made = sorted((p for p in cache.glob(f"{STATIC_NAME}-adapted-*") if p.is_dir() and not p.name.endswith(".tmp")),
                   key=lambda p: p.stat().st_mtime, reverse=True)
     for old in made[keep:]:
