@@ -71,4 +71,4 @@ def add_embeddings_option(parser: argparse.ArgumentParser, what: str) -> None:
     group.add_argument("--sentence-embeddings", dest="embeddings", action="store_const", const="sentence",
                        help=f"{what} with the optional all-MiniLM-L6-v2 transformer itself (slower)")
     group.add_argument("--no-embeddings", dest="embeddings", action="store_const", const=NO_EMBEDDINGS,
-                       help=f"{what} without embeddings, even where the extra is installed")
+                       help="no embeddings, even where the extra is installed")
