@@ -676,15 +676,18 @@ class _Index:
     def features(self, phrases: Sequence[str], emb: np.ndarray | None = None,
                  embed: Callable[[list[str]], np.ndarray | None] | None = None) -> dict:
         """Candidate concepts (n, M) and their features (n, M, F), plus phrase-level signals and the
-        similarity of every (phrase, document) pair looked at (for the evidence). ``emb``: the phrases'
-        vectors in meaning; ``embed`` makes them again for the phrases with typos, with the typos read."""
+        similarity of every (phrase, document) pair looked at (for the evidence). ``embed`` gives texts'
+        vectors in meaning, of the phrases with their typos read; ``emb``: vectors already at hand (the
+        held-out documents'), of which ``embed`` makes again only those of phrases with typos."""
         owner = self.owner
         feats = owner.features
         qc, qw, keys, oov, stems, readings, typo_keys = self.queries(phrases)
-        redo = [i for i, read in enumerate(readings) if read] if emb is not None and embed is not None else []
+        redo = [i for i, read in enumerate(readings) if read or emb is None] if embed is not None else []
         if redo:  # the meaning model cannot read a typo: "fatige" is "fat" and "ige" to it
-            again = embed([owner.typos_read(phrases[i], readings[i]) for i in redo])
-            if again is not None:
+            again = embed([owner.typos_read(phrases[i], readings[i]) if readings[i] else phrases[i] for i in redo])
+            if emb is None or again is None:
+                emb = again
+            else:
                 emb = emb.copy()
                 emb[redo] = again
         n_q = len(phrases)
@@ -1403,7 +1406,7 @@ class Suggester:
             keep = (self.doc_fold != k) & ~np.isin(self.doc_concept, list(removed))
             idx = _Index(self, np.flatnonzero(keep), removed)
             emb = self.doc_vecs[held] if self.doc_vecs is not None and "embedding" in self.features else None
-            fx = idx.features([self.doc_text[r] for r in held], emb, self._embed_phrases)
+            fx = idx.features([self.doc_text[r] for r in held], emb, self._embed_phrases if emb is not None else None)
             is_removed = np.isin(gold, list(removed)) if removed else np.zeros(len(gold), bool)
             return fx, gold, is_removed
 
@@ -1539,7 +1542,7 @@ class Suggester:
         """Each phrase's answer; whether its first concept is one it names word for word (a name or recorded
         phrasing, or one misspelt); and the features."""
         idx = self.index
-        fx = idx.features(phrases, self._embed_phrases(phrases), self._embed_phrases)
+        fx = idx.features(phrases, embed=self._embed_phrases if self.embedder is not None else None)
         lin = fx["feat"] @ self.rank_w
         prob = softmax(lin, fx["valid"])
         p_gap = self._p_gap(fx, prob, lin) if self.fitted else np.zeros(len(phrases))

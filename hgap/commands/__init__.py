@@ -37,8 +37,13 @@ def embeddings_kind(flag: str | None) -> str | None:
 
     if flag is not None:
         return flag or None
-    setting = os.environ.get("HGAP_EMBEDDINGS", "").strip()
+    setting = _setting()
     return embeddings_setting(setting, "$HGAP_EMBEDDINGS") if setting else installed_kind()
+
+
+def _setting() -> str:
+    """``$HGAP_EMBEDDINGS``, empty where unset."""
+    return os.environ.get("HGAP_EMBEDDINGS", "").strip()
 
 
 def command_embedder(flag: str | None) -> tuple[str | None, Embedder | None]:
@@ -50,7 +55,7 @@ def command_embedder(flag: str | None) -> tuple[str | None, Embedder | None]:
     kind = embeddings_kind(flag)
     if kind is None:
         return None, None
-    chosen = flag is not None or bool(os.environ.get("HGAP_EMBEDDINGS", "").strip())
+    chosen = flag is not None or bool(_setting())
     try:
         return kind, load_embedder(kind)
     except Exception as error:  # the default's model could not be made: say so and suggest without it
