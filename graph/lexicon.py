@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
+
+from hgap.ontology.pickles import atomic_pickle, read_pickle
 
 from . import textnorm
 from ._sparse import csr_from, l2_rows
@@ -137,8 +138,7 @@ class Lexicon:
         path = cache_dir() / f"{_LEX_VERSION}-{_versions_key()}-{_build_key()}.pickle"
         if cache and path.exists():
             try:
-                with path.open("rb") as f:
-                    return pickle.load(f)
+                return read_pickle(path)  # type: ignore[return-value]
             except Exception:  # a stale or broken cache is rebuilt
                 pass
         lex = cls.from_knowledge(builtin_knowledge(categories=True))
@@ -158,16 +158,6 @@ def strip_qualifiers(text: str) -> str:
 def cache_dir() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "hgap"
-
-def atomic_pickle(path: Path, obj: object) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:  # no cache is no error
-        pass
 
 def _versions_key() -> str:
     from importlib.metadata import PackageNotFoundError, version

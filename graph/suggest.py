@@ -65,7 +65,9 @@ from .bodysites import BODY_SITES_FILE, region_mask, sites
 from ._sparse import csr_from, l2_rows, tfidf
 from .embeddings import Embedder
 from .fitting import fit_logistic, fit_softmax, hinge_features, knot_points, softmax
-from .lexicon import Lexicon, atomic_pickle, builtin_knowledge, cache_dir, strip_qualifiers
+from hgap.ontology.pickles import atomic_pickle, read_pickle
+
+from .lexicon import Lexicon, builtin_knowledge, cache_dir, strip_qualifiers
 from .qualifiers import QUALIFIERS_FILE, qualifier_words, split_qualifiers
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -644,18 +646,17 @@ class _Index:
         k = 0
         while k < len(now):
             j, word = content[k]
-            if k + 1 < len(now) and content[k + 1][0] == j + 1 and (now[k], now[k + 1]) not in pairs and (
-                    not indexed(word) or not indexed(content[k + 1][1])) and min(len(word), len(content[k + 1][1])) > 1:
-                one = word + content[k + 1][1]  # "bed wetting", or a slip of an indexed word: "hart burn"
+            after = content[k + 1][1] if k + 1 < len(now) and content[k + 1][0] == j + 1 else ""  # next, if adjacent
+            if (min(len(word), len(after)) > 1 and (now[k], now[k + 1]) not in pairs
+                    and not (indexed(word) and indexed(after))):
+                one = word + after  # "bed wetting", or a slip of an indexed word: "hart burn"
                 joined = [one] if one in owner.surface_stems else [
                     w for d, w in owner.readings_of(one, self) if d <= 1 or _sounds_alike(one, w)]
                 if joined:
                     stem = owner.surface_stems[joined[0]]
-                    for w in (stems[k], stems[k + 1]):
-                        repl[w] = stem
-                    read[:] = [(x, f) for x, f in read if x not in (word, content[k + 1][1])]
-                    read.append((f"{word} {content[k + 1][1]}", stem))
-                    now[k] = now[k + 1] = stem
+                    repl[stems[k]] = repl[stems[k + 1]] = now[k] = now[k + 1] = stem
+                    read[:] = [(x, f) for x, f in read if x not in (word, after)]
+                    read.append((f"{word} {after}", stem))
                     k += 2
                     continue
             # (Re-reading words that documents have as written, when they sound like a word that makes a pair,
@@ -1952,16 +1953,14 @@ def built_suggester(home: Path | None = None, *, build: Path | None = None,
     path = cache_dir() / f"{prefix}{h.hexdigest()[:20]}.pickle"
     if path.exists():
         try:
-            with path.open("rb") as f:
-                cached = pickle.load(f)
+            cached = read_pickle(path)
             if isinstance(cached, Suggester):
                 cached.embedder = embedder  # not pickled: a model is loaded, not unpickled
                 return cached
         except Exception:  # a broken or stale cache is remade
             pass
     if knowledge is None:
-        with open(build / "knowledge.pickle", "rb") as f:
-            knowledge = pickle.load(f)
+        knowledge = read_pickle(build / "knowledge.pickle")  # type: ignore[assignment]
     suggester = Suggester.from_knowledge(knowledge, embedder=embedder)
     for old in path.parent.glob(f"{prefix}*.pickle"):
         try:

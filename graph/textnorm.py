@@ -186,7 +186,9 @@ def _english_words() -> frozenset[str]:
     to read, the pickled set 0.03 s, and a one-phrase lookup from the command line pays it every time."""
     from importlib.metadata import version
 
-    from .lexicon import atomic_pickle, cache_dir
+    from hgap.ontology.pickles import atomic_pickle
+
+    from .lexicon import cache_dir
 
     path = cache_dir() / f"english-words-{version('pyspellchecker')}.pickle"
     try:

@@ -20,6 +20,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from .model import Knowledge, reached_categories
+from .pickles import read_pickle
 from .rdf import knowledge_triples
 from .sources import Sources, assemble
 from .store import OxigraphStore
@@ -217,8 +218,7 @@ def load(home: Path | None = None) -> LoadedGraph:
         raise NoBuildError(f"no built graph in {home}: run `hgap build` first")
     path = current.resolve()
     store = OxigraphStore.open(path / "store")
-    with open(path / "knowledge.pickle", "rb") as stream:
-        knowledge = pickle.load(stream)
+    knowledge = read_pickle(path / "knowledge.pickle")
     return LoadedGraph(store, knowledge, read_manifest(path), path)
 
 
@@ -228,5 +228,4 @@ def load_knowledge(home: Path | None = None) -> Knowledge:
     current = home / "current"
     if not (current / "knowledge.pickle").exists():
         raise NoBuildError(f"no built graph in {home}: run `hgap build` first")
-    with open(current / "knowledge.pickle", "rb") as stream:
-        return pickle.load(stream)
+    return read_pickle(current / "knowledge.pickle")  # type: ignore[return-value]
