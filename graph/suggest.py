@@ -565,15 +565,15 @@ class _Index:
 
     # -- the phrases' side
 
-    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray, list[list[str]], list[list[tuple[str, str]]], list[str | None]]:
+    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray, list[list[str]], list[list[tuple[str, str]]], list[tuple[str, ...]]]:
         """Character and word vectors of the phrases, their keys, their share of unknown words, their
-        content stems with typos corrected, those typos (the word as written, the stem read), and the key
-        of each phrase with its typos read (None for a phrase without)."""
+        content stems with typos corrected, those typos (the word as written, the stem read), and the keys
+        of each phrase as read (:meth:`_read_keys`)."""
         owner = self.owner
         chars, words, keys, extra, oov = [], [], [], [], np.zeros(len(phrases), np.float32)
         fixed: list[list[str]] = []
         readings: list[list[tuple[str, str]]] = []
-        typo_keys: list[str | None] = []
+        read_keys: list[tuple[str, ...]] = []
         use_typo = "typo" in owner.features
         lay = laywords.lay_expansions() if "laywords" in owner.features else {}
         for i, p in enumerate(phrases):
@@ -605,7 +605,7 @@ class _Index:
                 self._read_in_context(ws, as_written, repl, read)
             fixes = [(fix, 0.9) for fix in dict.fromkeys(repl.values())]
             readings.append(read)
-            typo_keys.append(" ".join(sorted({repl.get(w, w) for w in ws})) if repl else None)
+            read_keys.append(self._read_keys([repl.get(w, w) for w in ws], bool(repl), lay))
             # Lay words ("wee", "tingly") also count as the clinical words they stand for, a little less.
             expansions = [t for t in laywords.expand(ws, lay) if t in self.vocab_set] if lay else []
             fixes.extend((t, laywords.LAY_WEIGHT) for t in expansions)
@@ -620,7 +620,17 @@ class _Index:
             qc = qc.multiply(0).tocsr()
         if "word" not in owner.features:
             qw = qw.multiply(0).tocsr()
-        return qc, qw, keys, oov, fixed, readings, typo_keys
+        return qc, qw, keys, oov, fixed, readings, read_keys
+
+    @staticmethod
+    def _read_keys(read: list[str], typos: bool, lay: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+        """The keys of a phrase as read (``read``: its stems, typos read): so, if it had typos, and with each
+        lay word as each clinical word it stands for ("nauseous": "nausea")."""
+        keys = {" ".join(sorted(set(read)))} if typos else set()
+        for k, w in enumerate(read):
+            for clinical in lay.get(w, ()):
+                keys.add(" ".join(sorted(set(read[:k] + [clinical] + read[k + 1 :]))))
+        return tuple(keys)
 
     def _read_in_context(self, stems: list[str], as_written: list[str], repl: dict[str, str],
                          read: list[tuple[str, str]]) -> None:
@@ -752,7 +762,7 @@ class _Index:
         held-out documents'), of which ``embed`` makes again only those of phrases with typos."""
         owner = self.owner
         feats = owner.features
-        qc, qw, keys, oov, stems, readings, typo_keys = self.queries(phrases)
+        qc, qw, keys, oov, stems, readings, read_keys = self.queries(phrases)
         redo = [i for i, read in enumerate(readings) if read or emb is None] if embed is not None else []
         if redo:  # the meaning model cannot read a typo: "fatige" is "fat" and "ige" to it
             again = embed([owner.typos_read(phrases[i], readings[i]) if readings[i] else phrases[i] for i in redo])
@@ -903,7 +913,7 @@ class _Index:
             lex_un, lex_al = owner.lexicon.best_matches(keys, self.lex_aligned)
         known = np.array([bool(self.votes.get(key)) or bool(self.names.get(key)) for key in keys], np.float32)
         return {
-            "cand": cand, "feat": f, "valid": valid, "keys": keys, "typo_keys": typo_keys, "oov": oov,
+            "cand": cand, "feat": f, "valid": valid, "keys": keys, "read_keys": read_keys, "oov": oov,
             "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
             "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
             "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "spread": self.spread, "nb_top": nb_top, "norms": norms,
@@ -1684,10 +1694,9 @@ class Suggester:
                                        self.categories.get(cid, ())))
             likelihood = threshold = None
             known = bool(fx["known"][i]) and bool(cands) and self._is_known(fx["keys"][i], cands[0].concept_id)
-            # A misspelling of a name or recorded phrasing ("arthrites"), whatever the gap model makes of the
-            # unknown word.
-            misspelt = (not known and bool(cands) and fx["typo_keys"][i] is not None
-                        and self._is_known(fx["typo_keys"][i], cands[0].concept_id))
+            # A misspelling of a name or recorded phrasing ("arthrites"), or one in lay words ("nauseous":
+            # "nausea"), whatever the gap model makes of the word it does not know.
+            misspelt = not known and bool(cands) and any(self._is_known(k, cands[0].concept_id) for k in fx["read_keys"][i])
             named.append(known or misspelt)
             if known:
                 status = SuggestionStatus.KNOWN

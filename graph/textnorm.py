@@ -23,6 +23,11 @@ from functools import lru_cache
 
 __all__ = ["normalize", "stem", "tokens", "content_tokens", "key", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
 
+# Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
+# typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
+# that change what is meant, and stay.
+_CONTRACTIONS = frozenset("weve youve theyve youre theyre hes shes thats theres whats youd theyd youll theyll".split())
+
 # Filler words of patient phrases: they do not change which concept is meant ("pain in my legs").
 STOPWORDS = frozenset(
     """a an the my mine me i im ive id am is are was were be been being have has had having do does did of in
@@ -30,7 +35,7 @@ STOPWORDS = frozenset(
     those it its it's which who when while then there here up down out over about like just too also
     feel feeling felt get getting got after before during since your you he she his her they them their
     our we us""".split()
-)
+) | _CONTRACTIONS
 
 # Whole-word British → American spellings that the rules below do not reach.
 _WORDS = {
@@ -151,7 +156,7 @@ _GRAMMAR = frozenset(
     """a an the my mine me i im ive id am is are was were be been being have has had having do does did so
     very really too just also it its this that these those which who your you he she his her they them their
     our we us""".split()
-)
+) | _CONTRACTIONS
 
 
 def content_tokens(text: str) -> list[str]:
