@@ -159,6 +159,7 @@ def cache_dir() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "hgap"
 
+
 def _versions_key() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
