@@ -565,15 +565,17 @@ class _Index:
 
     # -- the phrases' side
 
-    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray, list[list[str]], list[list[tuple[str, str]]], list[tuple[str, ...]]]:
+    def queries(self, phrases: Sequence[str]) -> tuple["csr_matrix", "csr_matrix", list[str], np.ndarray, list[list[str]], list[list[tuple[str, str]]], list[tuple[str, ...]], list[list[tuple[str, str]]]]:
         """Character and word vectors of the phrases, their keys, their share of unknown words, their
-        content stems with typos corrected, those typos (the word as written, the stem read), and the keys
-        of each phrase as read (:meth:`_read_keys`)."""
+        content stems with typos corrected, those typos (the word as written, the stem read), the keys of
+        each phrase as read (:meth:`_read_keys`), and its lay words (as written, a clinical stem each stands
+        for)."""
         owner = self.owner
         chars, words, keys, extra, oov = [], [], [], [], np.zeros(len(phrases), np.float32)
         fixed: list[list[str]] = []
         readings: list[list[tuple[str, str]]] = []
         read_keys: list[tuple[str, ...]] = []
+        lay_readings: list[list[tuple[str, str]]] = []
         use_typo = "typo" in owner.features
         lay = laywords.lay_expansions() if "laywords" in owner.features else {}
         for i, p in enumerate(phrases):
@@ -609,6 +611,11 @@ class _Index:
             # Lay words ("wee", "tingly") also count as the clinical words they stand for, a little less.
             expansions = [t for t in laywords.expand(ws, lay) if t in self.vocab_set] if lay else []
             fixes.extend((t, laywords.LAY_WEIGHT) for t in expansions)
+            if expansions:  # said in the evidence: "'nauseous' is lay for 'nausea'"
+                as_said = {textnorm.stem(x): x for x in textnorm.normalize(p).split()}
+                lay_readings.append([(as_said.get(w, w), t) for w in ws for t in lay.get(w, ()) if t in expansions])
+            else:
+                lay_readings.append([])
             extra.append(fixes)
             fixed.append((list(dict.fromkeys(repl.get(w, w) for w in ws)) if repl else ws) + expansions)
         qc = tfidf(owner.space.char_counts(chars), self.idf_c)
@@ -620,7 +627,7 @@ class _Index:
             qc = qc.multiply(0).tocsr()
         if "word" not in owner.features:
             qw = qw.multiply(0).tocsr()
-        return qc, qw, keys, oov, fixed, readings, read_keys
+        return qc, qw, keys, oov, fixed, readings, read_keys, lay_readings
 
     @staticmethod
     def _read_keys(read: list[str], typos: bool, lay: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -762,7 +769,7 @@ class _Index:
         held-out documents'), of which ``embed`` makes again only those of phrases with typos."""
         owner = self.owner
         feats = owner.features
-        qc, qw, keys, oov, stems, readings, read_keys = self.queries(phrases)
+        qc, qw, keys, oov, stems, readings, read_keys, lay_readings = self.queries(phrases)
         redo = [i for i, read in enumerate(readings) if read or emb is None] if embed is not None else []
         if redo:  # the meaning model cannot read a typo: "fatige" is "fat" and "ige" to it
             again = embed([owner.typos_read(phrases[i], readings[i]) if readings[i] else phrases[i] for i in redo])
@@ -917,7 +924,7 @@ class _Index:
             "lex_gap": lex_gap, "known": known, "lex_un": lex_un, "lex_al": lex_al,
             "n_tokens": np.array([max(1, len(key.split())) for key in keys], np.float64),
             "max_c": max_c, "max_w": max_w, "nb_max": nb_max, "spread": self.spread, "nb_top": nb_top, "norms": norms,
-            "gap_sims": owner.gap_similarities(phrases), "readings": readings,
+            "gap_sims": owner.gap_similarities(phrases), "readings": readings, "lay_readings": lay_readings,
             "pairs": (prow, self.concept[doc], self.rows[doc], s_c, s_w, s_e),
         }
 
@@ -1836,14 +1843,15 @@ class Suggester:
         out: dict[tuple[int, int], tuple[Evidence, ...]] = {}
         for kk, rows in groups.items():
             i, c = divmod(kk, n)
-            out[(i, c)] = self._evidence(rows, fx["keys"][i], folded[i], fx["readings"][i])
+            out[(i, c)] = self._evidence(rows, fx["keys"][i], folded[i], fx["readings"][i], fx["lay_readings"][i])
         return out
 
     def _evidence(self, found: list[tuple[int, float, float, float, float]], key: str, folded: str,
-                  readings: list[tuple[str, str]]) -> tuple[Evidence, ...]:
+                  readings: list[tuple[str, str]], lay: list[tuple[str, str]] = ()) -> tuple[Evidence, ...]:
         """Evidence from the best documents (row; character, word and meaning cosines; the best of them) of a
         concept, at most one per kind of document and three in all, for a phrase ``folded`` (case and spaces)
-        with ``key`` and typo ``readings``. The meaning cosine is 0 without embeddings, and then not shown."""
+        with ``key``, typo ``readings`` and ``lay`` words (as written, the clinical stem each stands for). The
+        meaning cosine is 0 without embeddings, and then not shown."""
         best: dict[str, tuple[float, int, str, float, float, float]] = {}  # kind -> (score, row, how, cosines)
         used: set[str] = set()
         for r, sc, sw, se, bst in found:
@@ -1865,17 +1873,19 @@ class Suggester:
         for kind, (score, r, how, sc, sw, se) in sorted(best.items(), key=lambda item: -item[1][0])[:3]:
             if not how:
                 meaning = f", meaning {se:.2f}" if se > 0 else ""
-                how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{self._typo_readings(readings, r)})"
+                notes = self._typo_readings(readings, r) + self._typo_readings(lay, r, "is lay for")
+                how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{notes})"
             out.append(Evidence(kind, self.doc_text[r], how, round(score, 4)))
         return tuple(out)
 
-    def _typo_readings(self, fixes: list[tuple[str, str]], row: int) -> str:
-        """How a document matches the phrase's typos, so that a reader sees why "pins and needels" resembles
-        "pins and needles": "; 'needels' read as 'needles'"."""
+    def _typo_readings(self, fixes: Sequence[tuple[str, str]], row: int, verb: str = "read as") -> str:
+        """How a document matches the phrase's typos (or lay words), so that a reader sees why "pins and
+        needels" resembles "pins and needles": "; 'needels' read as 'needles'" ("; 'nauseous' is lay for
+        'nausea'")."""
         if not fixes:
             return ""
         doc_words = {textnorm.stem(w): w for w in textnorm.normalize(self.doc_text[row]).split()}
-        notes = [f"; '{word}' read as '{doc_words[fix]}'" for word, fix in fixes if fix in doc_words]
+        notes = [f"; '{word}' {verb} '{doc_words[fix]}'" for word, fix in fixes if fix in doc_words]
         return "".join(dict.fromkeys(notes))
 
     # -- autocomplete

@@ -615,6 +615,7 @@ def test_a_lay_word_for_a_name_is_not_called_a_gap(with_modifiers: Knowledge) ->
     s.gap_t = 0.0  # as above: every phrasing not known or read as a name is a gap
     r = s.suggest("giddy")
     assert (r.status.value, r.candidates[0].concept_id) == ("suggested", ids.VERTIGO)
+    assert any("'giddy' is lay for 'vertigo'" in e.how for e in r.candidates[0].evidence), r.candidates[0].evidence
     assert s.suggest("giddy legs").status.value == "gap"  # read, no name or known phrasing
 
 
