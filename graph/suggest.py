@@ -611,11 +611,9 @@ class _Index:
             # Lay words ("wee", "tingly") also count as the clinical words they stand for, a little less.
             expansions = [t for t in laywords.expand(ws, lay) if t in self.vocab_set] if lay else []
             fixes.extend((t, laywords.LAY_WEIGHT) for t in expansions)
-            if expansions:  # said in the evidence: "'nauseous' is lay for 'nausea'"
-                as_said = {textnorm.stem(x): x for x in textnorm.normalize(p).split()}
-                lay_readings.append([(as_said.get(w, w), t) for w in ws for t in lay.get(w, ()) if t in expansions])
-            else:
-                lay_readings.append([])
+            # Said in the evidence: "'nauseous' is lay for 'nausea'".
+            as_said = {textnorm.stem(x): x for x in textnorm.normalize(p).split()} if expansions else {}
+            lay_readings.append([(as_said.get(w, w), t) for w in ws for t in lay.get(w, ()) if t in expansions])
             extra.append(fixes)
             fixed.append((list(dict.fromkeys(repl.get(w, w) for w in ws)) if repl else ws) + expansions)
         qc = tfidf(owner.space.char_counts(chars), self.idf_c)
