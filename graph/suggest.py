@@ -46,7 +46,6 @@ import functools
 import hashlib
 import json
 import os
-import pickle
 import random
 import re
 from collections import Counter, defaultdict
@@ -588,14 +587,14 @@ class _Index:
             oov[i] = len(unknown) / max(1, len(ws))
             repl: dict[str, str] = {}
             read: list[tuple[str, str]] = []
-            as_written = textnorm.normalize(p).split() if use_typo else []
+            as_written = textnorm.normalize(p).split()
+            written = {textnorm.stem(w): w for w in as_written}  # a stem -> the word as written
             # A misspelt word whose stem happens to be indexed is read too ("migrane" -> "migran", the stem of
             # "migrans"): a word no English dictionary knows, and that no document has as written.
             suspect = [st for x in as_written if _unseen_misspelling(x, owner.surface_stems)
-                       and (st := textnorm.stem(x)) in self.vocab_set and st in ws]
+                       and (st := textnorm.stem(x)) in self.vocab_set and st in ws] if use_typo else []
             if use_typo and (unknown or suspect):
                 misspelt = textnorm.unknown_word_stems(p)
-                written = {textnorm.stem(w): w for w in as_written}
                 for w in suspect + unknown:
                     fix = owner.correct(w, self, written[w] if w in misspelt else None)
                     if fix and fix != w and _reads_as(w, fix, w not in misspelt):
@@ -612,8 +611,7 @@ class _Index:
             expansions = [t for t in laywords.expand(ws, lay) if t in self.vocab_set] if lay else []
             fixes.extend((t, laywords.LAY_WEIGHT) for t in expansions)
             # Said in the evidence: "'nauseous' is lay for 'nausea'".
-            as_said = {textnorm.stem(x): x for x in textnorm.normalize(p).split()} if expansions else {}
-            lay_readings.append([(as_said.get(w, w), t) for w in ws for t in lay.get(w, ()) if t in expansions])
+            lay_readings.append([(written.get(w, w), t) for w in ws for t in lay.get(w, ()) if t in expansions])
             extra.append(fixes)
             fixed.append((list(dict.fromkeys(repl.get(w, w) for w in ws)) if repl else ws) + expansions)
         qc = tfidf(owner.space.char_counts(chars), self.idf_c)
@@ -965,8 +963,7 @@ def _encode_cached(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     store: dict[str, np.ndarray] = {}
     if path.exists():
         try:
-            with path.open("rb") as f:
-                store = pickle.load(f)
+            store = read_pickle(path)  # type: ignore[assignment]
         except Exception:  # a broken cache is rebuilt
             store = {}
     missing = sorted({t for t in texts if t not in store})
@@ -1871,19 +1868,19 @@ class Suggester:
         for kind, (score, r, how, sc, sw, se) in sorted(best.items(), key=lambda item: -item[1][0])[:3]:
             if not how:
                 meaning = f", meaning {se:.2f}" if se > 0 else ""
-                notes = self._typo_readings(readings, r) + self._typo_readings(lay, r, "is lay for")
-                how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{notes})"
+                how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{self._reading_notes(r, readings, lay)})"
             out.append(Evidence(kind, self.doc_text[r], how, round(score, 4)))
         return tuple(out)
 
-    def _typo_readings(self, fixes: Sequence[tuple[str, str]], row: int, verb: str = "read as") -> str:
-        """How a document matches the phrase's typos (or lay words), so that a reader sees why "pins and
-        needels" resembles "pins and needles": "; 'needels' read as 'needles'" ("; 'nauseous' is lay for
-        'nausea'")."""
-        if not fixes:
+    def _reading_notes(self, row: int, typos: Sequence[tuple[str, str]], lay: Sequence[tuple[str, str]]) -> str:
+        """How a document matches the phrase's typos and lay words (each: the word as written, the stem read),
+        so that a reader sees why "pins and needels" resembles "pins and needles": "; 'needels' read as
+        'needles'", and "; 'nauseous' is lay for 'nausea'"."""
+        if not typos and not lay:
             return ""
         doc_words = {textnorm.stem(w): w for w in textnorm.normalize(self.doc_text[row]).split()}
-        notes = [f"; '{word}' {verb} '{doc_words[fix]}'" for word, fix in fixes if fix in doc_words]
+        notes = [f"; '{word}' read as '{doc_words[fix]}'" for word, fix in typos if fix in doc_words]
+        notes += [f"; '{word}' is lay for '{doc_words[fix]}'" for word, fix in lay if fix in doc_words]
         return "".join(dict.fromkeys(notes))
 
     # -- autocomplete
