@@ -90,7 +90,7 @@ def machine_line() -> str:
 
 
 def builtin_eval_args(doc: str) -> argparse.Namespace:
-    """The command line of the evaluations on the built graph (eval_builtin.py, eval_typos.py)."""
+    """The command line of the evaluations on the built graph (eval_builtin.py, eval_readings.py)."""
     from hgap.graph.embeddings import EMBEDDING_KINDS
 
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -4,17 +4,24 @@ The table is ``data/lay_words.tsv`` (ours). Both sides go through :func:`hgap.gr
 the normaliser the suggester uses, so a lay word's stem finds the stems of its clinical words; the suggester
 adds those to a phrase's words with a lower weight (query expansion), as it does for typo corrections.
 
+A row may also give a lay phrase of several words, a phrasal verb whose small word carries the meaning
+("throw up", "pass out", "pass wind"): those words are filler to the normaliser, so "throwing up blood"
+would otherwise be read as "throw" and "blood". A lay phrase matches the phrase's words in order, filler
+words skipped except the particles of :data:`PARTICLES` ("throw it up", "open my bowels").
+
 >>> table = {"wee": ("urine", "urination")}
 >>> expand(["wee", "burn"], table)
 ['urine', 'urination']
 >>> "urination" in lay_expansions()[textnorm.content_tokens("wee")[0]]
 True
+>>> [(r.covers, r.written, r.clinical[0]) for r in readings(["throw", "blood"], ["throwing", "up", "blood"])]
+[((0,), 'throwing up', 'vomit')]
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from hgap.ontology.curated import data_dir
 from hgap.ontology.tsv import DataError, read_rows
@@ -23,21 +30,61 @@ from . import textnorm
 
 LAY_WORDS_FILE = "lay_words.tsv"
 LAY_WEIGHT = 0.7  # an expansion counts less than a word the patient wrote
+# The adverbs of English phrasal verbs: filler words to the normaliser, but "throw up" is not "throw".
+PARTICLES = frozenset({"up", "down", "out", "off", "over", "in", "on", "away"})
+
+
+class LayTable(NamedTuple):
+    """Lay-word stem → clinical stems, and lay phrase (its stems, particles kept) → clinical stems."""
+
+    words: dict[str, tuple[str, ...]]
+    phrases: dict[tuple[str, ...], tuple[str, ...]]
+
+
+class LayReading(NamedTuple):
+    """A lay word or phrase met in a phrase: the positions of the content stems it ``covers``, how it is
+    ``written``, and the ``clinical`` stems it stands for."""
+
+    covers: tuple[int, ...]
+    written: str
+    clinical: tuple[str, ...]
+
+
+def _phrase_stems(words: Sequence[str]) -> list[tuple[int, str]]:
+    """(position, stem) of the words (normalised, as written) that a lay phrase is matched on."""
+    return [(j, textnorm.stem(w)) for j, w in enumerate(words) if w not in textnorm.STOPWORDS or w in PARTICLES]
 
 
 @lru_cache(maxsize=4)
+def lay_table(path: Path | None = None) -> LayTable:
+    """The lay words and lay phrases of ``data/lay_words.tsv`` (or ``path``)."""
+    path = path or data_dir() / LAY_WORDS_FILE
+    words: dict[str, tuple[str, ...]] = {}
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for lineno, row in read_rows(path, ("lay_word", "clinical_words")):
+        written = textnorm.normalize(row["lay_word"]).split()
+        keys = [w for w in written if w not in textnorm.STOPWORDS]
+        if not keys:
+            raise DataError(f"{path}, line {lineno}: lay_word: {row['lay_word']!r} has no content word "
+                            f"(only filler words such as 'up', 'my')")
+        if len(written) == 1:
+            key = textnorm.stem(written[0])
+            targets = tuple(t for t in textnorm.content_tokens(row["clinical_words"]) if t != key)
+            if targets:  # none left when normalisation already does it (British spelling: anaemia → anemia)
+                words[key] = tuple(dict.fromkeys(words.get(key, ()) + targets))
+        else:
+            stems = tuple(s for _, s in _phrase_stems(written))
+            targets = tuple(t for t in textnorm.content_tokens(row["clinical_words"]) if t not in stems)
+            if not targets:
+                raise DataError(f"{path}, line {lineno}: clinical_words: {row['clinical_words']!r} add nothing "
+                                f"to the lay phrase {row['lay_word']!r}")
+            phrases[stems] = tuple(dict.fromkeys(phrases.get(stems, ()) + targets))
+    return LayTable(words, phrases)
+
+
 def lay_expansions(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     """Lay-word stem → clinical-word stems, from ``data/lay_words.tsv`` (or ``path``)."""
-    path = path or data_dir() / LAY_WORDS_FILE
-    table: dict[str, tuple[str, ...]] = {}
-    for lineno, row in read_rows(path, ("lay_word", "clinical_words")):
-        keys = textnorm.content_tokens(row["lay_word"])
-        if len(keys) != 1:
-            raise DataError(f"{path}, line {lineno}: lay_word: {row['lay_word']!r} is not one content word")
-        targets = tuple(t for t in textnorm.content_tokens(row["clinical_words"]) if t != keys[0])
-        if targets:  # none left when normalisation already does it (British spelling: anaemia → anemia)
-            table[keys[0]] = tuple(dict.fromkeys(table.get(keys[0], ()) + targets))
-    return table
+    return lay_table(path).words
 
 
 def expand(tokens: Sequence[str], table: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
@@ -49,3 +96,35 @@ def expand(tokens: Sequence[str], table: Mapping[str, tuple[str, ...]] | None = 
             if target not in tokens:
                 seen.setdefault(target)
     return list(seen)
+
+
+def readings(stems: Sequence[str], as_written: Sequence[str], table: LayTable | None = None) -> list[LayReading]:
+    """The lay words and phrases of a phrase, by position: ``stems`` are its content stems
+    (:func:`textnorm.content_tokens`), ``as_written`` its normalised words, filler words included.
+
+    >>> [(r.covers, r.written) for r in readings(["pas", "wind", "bum"], ["passing", "wind", "from", "my", "bum"])]
+    [((0, 1), 'passing wind'), ((2,), 'bum')]
+    """
+    table = lay_table() if table is None else table
+    content = [w for w in as_written if w not in textnorm.STOPWORDS]
+    aligned = len(content) == len(stems)  # else a phrase of filler words only, read by content_tokens' fallback
+    found: list[LayReading] = []
+    for k, stem in enumerate(stems):
+        if stem in table.words:
+            found.append(LayReading((k,), content[k] if aligned else stem, table.words[stem]))
+    if table.phrases and aligned and len(as_written) > 1:
+        seq = _phrase_stems(as_written)
+        content_at = {j: k for k, j in enumerate(j for j, w in enumerate(as_written) if w not in textnorm.STOPWORDS)}
+        stem_seq = [s for _, s in seq]
+        phrases: list[LayReading] = []
+        for length in {len(p) for p in table.phrases}:
+            for start in range(len(seq) - length + 1):
+                clinical = table.phrases.get(tuple(stem_seq[start : start + length]))
+                if clinical:
+                    first, last = seq[start][0], seq[start + length - 1][0]
+                    covers = tuple(content_at[j] for j, _ in seq[start : start + length] if j in content_at)
+                    phrases.append(LayReading(covers, " ".join(as_written[first : last + 1]), clinical))
+        # A word of a lay phrase is read as the phrase: "passing wind" is not "winded".
+        in_phrase = {k for r in phrases for k in r.covers}
+        found = sorted([r for r in found if r.covers[0] not in in_phrase] + phrases, key=lambda r: r.covers[0])
+    return found

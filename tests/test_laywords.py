@@ -1,4 +1,4 @@
-"""The lay-word table loads, expands patients' words into clinical ones, and rejects a bad row by line."""
+"""The lay-word table loads, expands patients' words and phrases into clinical ones, and rejects a bad row by line."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,8 +17,28 @@ def test_table_expands_common_lay_words() -> None:
     assert laywords.expand(textnorm.content_tokens("pins and needles"), table) == []
 
 
+def test_a_lay_phrase_is_read_whole_and_in_order() -> None:
+    # The particle carries the meaning: "throw up" is not "throw", and it may come after the object.
+    def read(phrase: str) -> list[tuple[str, tuple[str, ...]]]:
+        found = laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())
+        return [(r.written, r.clinical) for r in found]
+
+    vomit = textnorm.content_tokens("vomiting")[0]
+    assert vomit in read("throwing up blood")[0][1]
+    assert read("throwing up blood")[0][0] == "throwing up"
+    assert read("she threw it all up")[0][0] == "threw it all up"
+    assert read("I threw my back out") == [] and read("throw the ball up high") == []
+    # A word of a lay phrase is read as the phrase, not on its own ("winded" stems like "wind").
+    assert [w for w, _ in read("passing wind")] == ["passing wind"]
+    assert textnorm.content_tokens("flatulence")[0] in read("passing wind")[0][1]
+    assert [w for w, _ in read("winded")] == ["winded"]
+
+
 def test_bad_row_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "lay_words.tsv"
-    path.write_text("lay_word\tclinical_words\tnote\nwee\turine\t\nsore throat\tpharyngitis\t\n")
-    with pytest.raises(DataError, match=r"line 3: lay_word: 'sore throat' is not one content word"):
-        laywords.lay_expansions(path)
+    path.write_text("lay_word\tclinical_words\tnote\nwee\turine\t\nup and out\tvomiting\t\n")
+    with pytest.raises(DataError, match=r"line 3: lay_word: 'up and out' has no content word"):
+        laywords.lay_table(path)
+    path.write_text("lay_word\tclinical_words\tnote\nthrow up\tthrowing\t\n")
+    with pytest.raises(DataError, match=r"line 2: clinical_words: 'throwing' add nothing to the lay phrase 'throw up'"):
+        laywords.lay_table(path)

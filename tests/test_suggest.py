@@ -619,6 +619,21 @@ def test_a_lay_word_for_a_name_is_not_called_a_gap(with_modifiers: Knowledge) ->
     assert s.suggest("giddy legs").status.value == "gap"  # read, no name or known phrasing
 
 
+def test_a_lay_phrase_is_read_as_the_clinical_words_it_stands_for() -> None:
+    # "up" is a filler word to the normaliser: without reading "throwing up" whole, "throwing up blood" is
+    # "throwing up" and "blood", and the known phrasing "throwing up" wins.
+    s = Suggester.from_tables([("H", "Hematemesis"), ("V", "Vomiting"), ("F", "Flatulence"), ("D", "Dyspnea"),
+                               ("B", "Back pain")],
+                              [("vomiting blood", "H"), ("throwing up", "V"), ("sick", "V"),
+                               ("short of breath", "D"), ("lower back pain", "B")])
+    r = s.suggest("throwing up blood")
+    assert (r.candidates[0].concept_id, r.status.value) == ("H", "suggested")
+    assert any("'throwing up' is lay for 'vomiting'" in e.how for e in r.candidates[0].evidence), r.candidates[0].evidence
+    assert s.suggest("she threw it all up").candidates[0].concept_id == "V"
+    assert s.suggest("passing wind").candidates[0].concept_id == "F"  # "winded" (dyspnea) stems like "wind"
+    assert s.suggest("I threw my back out").candidates[0].concept_id == "B"
+
+
 def test_a_typo_is_read_as_the_word_one_slip_of_the_keys_away() -> None:
     # "numbess" is one substitution from "numbers" and one omission from "numbness": a left-out letter is the
     # likelier slip. "migrane" stems to "migran", the stem of "migrans": a misspelt word is still read.

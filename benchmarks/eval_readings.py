@@ -1,18 +1,22 @@
-"""How well the built-in suggestions read everyday misspellings of complaints.
+"""How well the built-in suggestions read what patients write: misspellings, and lay phrases.
 
 ``tests/data/typo_eval.tsv`` holds 44 misspellings written for this check in the eleventh session (slips of
 the keys, "numness", and spellings by ear, "sore throte", "palpitashuns"), and ``tests/data/typo_eval_2.tsv``
 39 more written in the twelfth, before that session's changes (real words written by ear, "back pane", "night
 sweets"), each with the HPO concepts a clinician would accept (for the second set, the concept the correctly
-spelt phrase gets, mended where that was wrong). Prints, per set, how many come back with an accepted concept
-first, and how many of those are not called a gap; ``--show-errors`` lists the others.
+spelt phrase gets, mended where that was wrong). ``tests/data/lay_phrase_eval.tsv`` holds 30 phrasings with
+lay phrases ("throwing up blood", "passing wind", "I blacked out"), written in the thirteenth session before
+lay phrases were read, and a few where the same words are meant literally ("I threw my back out"). Prints,
+per set, how many come back with an accepted concept first, and how many of those are not called a gap;
+``--show-errors`` lists the others.
 
-    python benchmarks/eval_typos.py [--home DIR] [--show-errors] [--embeddings [static|sentence]]
+    python benchmarks/eval_readings.py [--home DIR] [--show-errors] [--embeddings [static|sentence]]
 
 Measured on the built graph, right first / of those not a gap, static embeddings and none:
 - first set: 29 / 22 and 38 / 27 before the eleventh session's typo reading (0628f8d); 38 / 35 and 40 / 33
   after it; 43 / 42 and 43 / 41 after the twelfth's reading in context.
 - second set: 30 / 29 and 30 / 28 before the twelfth session's reading in context; 36 / 35 and 36 / 35 after.
+- lay phrases: 19 / 18 and 15 / 14 before the thirteenth session's lay phrases (09dee1c); 22 / 21 and 24 / 21 after.
 """
 from __future__ import annotations
 
@@ -27,13 +31,14 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 # The first set was written in the eleventh session and the typo reading was worked on against it; the second
 # was written in the twelfth, before that session's changes, to see whether they carry to misspellings not
 # looked at while making them.
-TYPO_SETS = (DATA / "typo_eval.tsv", DATA / "typo_eval_2.tsv")
+# The lay phrase set was written in the thirteenth, before lay phrases were read.
+READING_SETS = (DATA / "typo_eval.tsv", DATA / "typo_eval_2.tsv", DATA / "lay_phrase_eval.tsv")
 
 
 def main() -> int:
     args = builtin_eval_args(__doc__)
     suggester = builtin_suggester(args)
-    for path in TYPO_SETS:
+    for path in READING_SETS:
         score_set(suggester, path, args.show_errors, args.embeddings or "no")
     return 0
 
