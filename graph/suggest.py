@@ -1910,12 +1910,24 @@ class Suggester:
     def _reading_notes(self, row: int, typos: Sequence[tuple[str, str]], lay: Sequence[tuple[str, str]]) -> str:
         """How a document matches the phrase's typos and lay words (each: the word as written, the stem read),
         so that a reader sees why "pins and needels" resembles "pins and needles": "; 'needels' read as
-        'needles'", and "; 'nauseous' is lay for 'nausea'"."""
+        'needles'", "; 'nauseous' is lay for 'nausea'", and "; 'blacked out' is lay for 'loss of
+        consciousness'" (the document's words from the first to the last that a lay word or phrase stands for,
+        when at most two others lie between)."""
         if not typos and not lay:
             return ""
-        doc_words = {textnorm.stem(w): w for w in textnorm.normalize(self.doc_text[row]).split()}
+        words = textnorm.normalize(self.doc_text[row]).split()
+        stems = [textnorm.stem(w) for w in words]
+        doc_words = dict(zip(stems, words))
         notes = [f"; '{word}' read as '{doc_words[fix]}'" for word, fix in typos if fix in doc_words]
-        notes += [f"; '{word}' is lay for '{doc_words[fix]}'" for word, fix in lay if fix in doc_words]
+        read_as: dict[str, set[str]] = {}
+        for word, fix in lay:
+            read_as.setdefault(word, set()).add(fix)
+        for word, fixes in read_as.items():
+            at = [k for k, st in enumerate(stems) if st in fixes]
+            if at and at[-1] - at[0] + 1 - len(at) <= 2:
+                notes.append(f"; '{word}' is lay for '{' '.join(words[at[0] : at[-1] + 1])}'")
+            else:
+                notes.extend(f"; '{word}' is lay for '{words[k]}'" for k in at)
         return "".join(dict.fromkeys(notes))
 
     # -- autocomplete

@@ -623,7 +623,7 @@ def test_a_lay_phrase_is_read_as_the_clinical_words_it_stands_for() -> None:
     # "up" is a filler word to the normaliser: without reading "throwing up" whole, "throwing up blood" is
     # "throwing up" and "blood", and the known phrasing "throwing up" wins.
     s = Suggester.from_tables([("H", "Hematemesis"), ("V", "Vomiting"), ("F", "Flatulence"), ("D", "Dyspnea"),
-                               ("B", "Back pain")],
+                               ("B", "Back pain"), ("L", "Loss of consciousness")],
                               [("vomiting blood", "H"), ("throwing up", "V"), ("sick", "V"),
                                ("short of breath", "D"), ("lower back pain", "B")])
     r = s.suggest("throwing up blood")
@@ -632,6 +632,10 @@ def test_a_lay_phrase_is_read_as_the_clinical_words_it_stands_for() -> None:
     assert s.suggest("she threw it all up").candidates[0].concept_id == "V"
     assert s.suggest("passing wind").candidates[0].concept_id == "F"  # "winded" (dyspnea) stems like "wind"
     assert s.suggest("I threw my back out").candidates[0].concept_id == "B"
+    # The evidence names the document's words a lay phrase stands for, as they are written there.
+    r = s.suggest("I blacked out")
+    assert r.candidates[0].concept_id == "L"
+    assert any("'blacked out' is lay for 'loss of consciousness'" in e.how for e in r.candidates[0].evidence), r
 
 
 def test_a_typo_is_read_as_the_word_one_slip_of_the_keys_away() -> None:
