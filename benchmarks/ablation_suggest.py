@@ -192,7 +192,11 @@ without embeddings, the typo sets as before or one better. The lay phrases alone
 ranking: the lay set 23 / 23, eval_builtin.py static 0.568 / 0.833 / 0.554; with the read keys also setting the
 name feature for a recorded phrasing (not only for a name): static gap F1 0.644 / 0.710 / 0.697, without
 embeddings 0.633 / 0.736 / 0.728, eval_builtin.py static 0.591 / 0.833 / 0.564 (kept the stricter form: a
-recorded phrasing is a vote, not a name).
+recorded phrasing is a vote, not a name). Tried and dropped, each the same as without it or one phrasing either
+way on eval_builtin.py and eval_readings.py: a phrase's lay words also read all at once ("it hurts when I open
+my bowels" as "painful defecation"; builtin static acc@1 0.583 -> 0.591, the first typo set 43 -> 42); a
+concept the phrase names as read kept among the ranker's candidates whatever its pre-score ("swelling": Edema,
+which the cut to 30 candidates drops; every figure unchanged, and Pharyngeal edema still first).
 ``--threshold-scan --seeds 13,1,2,3,4,5`` compares the gap F1 at the fitted threshold with every threshold of a
 grid (measured, suggest-18: 0.661 at the fitted thresholds, mean over the six seeds; the best single threshold
 chosen in hindsight, 0.45, gives 0.668). The threshold is not what stands between 0.66 and the 0.80 asked: the

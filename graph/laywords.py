@@ -9,10 +9,7 @@ A row may also give a lay phrase of several words, a phrasal verb whose small wo
 would otherwise be read as "throw" and "blood". A lay phrase matches the phrase's words in order, filler
 words skipped except the particles of :data:`PARTICLES` ("throw it up", "open my bowels").
 
->>> table = {"wee": ("urine", "urination")}
->>> expand(["wee", "burn"], table)
-['urine', 'urination']
->>> "urination" in lay_expansions()[textnorm.content_tokens("wee")[0]]
+>>> "urination" in lay_table().words[textnorm.content_tokens("wee")[0]]
 True
 >>> [(r.covers, r.written, r.clinical[0]) for r in readings(["throw", "blood"], ["throwing", "up", "blood"])]
 [((0,), 'throwing up', 'vomit')]
@@ -21,7 +18,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, NamedTuple, Sequence
+from typing import NamedTuple, Sequence
 
 from hgap.ontology.curated import data_dir
 from hgap.ontology.tsv import DataError, read_rows
@@ -80,22 +77,6 @@ def lay_table(path: Path | None = None) -> LayTable:
                                 f"to the lay phrase {row['lay_word']!r}")
             phrases[stems] = tuple(dict.fromkeys(phrases.get(stems, ()) + targets))
     return LayTable(words, phrases)
-
-
-def lay_expansions(path: Path | None = None) -> dict[str, tuple[str, ...]]:
-    """Lay-word stem → clinical-word stems, from ``data/lay_words.tsv`` (or ``path``)."""
-    return lay_table(path).words
-
-
-def expand(tokens: Sequence[str], table: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
-    """The clinical stems for the lay stems among ``tokens`` (none for the others), without repeats."""
-    table = lay_expansions() if table is None else table
-    seen: dict[str, None] = {}
-    for token in tokens:
-        for target in table.get(token, ()):
-            if target not in tokens:
-                seen.setdefault(target)
-    return list(seen)
 
 
 def readings(stems: Sequence[str], as_written: Sequence[str], table: LayTable | None = None) -> list[LayReading]:

@@ -716,7 +716,7 @@ class _Index:
         return hits
 
     def _generate(self, sims: tuple, keys: list[str], k: int, more: Sequence[Sequence[int]] = (),
-                  read_hits: Sequence[Mapping[int, object]] = ()) -> tuple[np.ndarray, np.ndarray]:
+                  read_hits: Sequence[Mapping[int, tuple[float, float]]] = ()) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` concepts per phrase whose best document is nearest (character + word cosine), after the
         concepts sharing its key (or a key as read); (cand, valid) padded to a rectangle."""
         n_q, n_c = len(keys), len(self.owner.ids)

@@ -10,11 +10,15 @@ from hgap.ontology.tsv import DataError
 
 
 def test_table_expands_common_lay_words() -> None:
-    table = laywords.lay_expansions()
-    assert len(table) > 150
-    assert "urination" in laywords.expand(textnorm.content_tokens("my wee burns"), table)
-    assert textnorm.content_tokens("tingling")[0] in laywords.expand(textnorm.content_tokens("tingly toes"), table)
-    assert laywords.expand(textnorm.content_tokens("pins and needles"), table) == []
+    assert len(laywords.lay_table().words) > 150
+
+    def clinical(phrase: str) -> set[str]:
+        found = laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())
+        return {t for r in found for t in r.clinical}
+
+    assert "urination" in clinical("my wee burns")
+    assert textnorm.content_tokens("tingling")[0] in clinical("tingly toes")
+    assert clinical("pins and needles") == set()
 
 
 def test_a_lay_phrase_is_read_whole_and_in_order() -> None:
