@@ -45,6 +45,7 @@ class LayReading(NamedTuple):
     covers: tuple[int, ...]
     written: str
     clinical: tuple[str, ...]
+    whole: bool = False  # a lay phrase: its words stand for the clinical words, not for themselves
 
 
 def _phrase_stems(words: Sequence[str]) -> list[tuple[int, str]]:
@@ -71,8 +72,8 @@ def lay_table(path: Path | None = None) -> LayTable:
                 words[key] = tuple(dict.fromkeys(words.get(key, ()) + targets))
         else:
             stems = tuple(s for _, s in _phrase_stems(written))
-            targets = tuple(t for t in textnorm.content_tokens(row["clinical_words"]) if t not in stems)
-            if not targets:
+            targets = tuple(textnorm.content_tokens(row["clinical_words"]))  # its words may be among them: bowel
+            if set(targets) <= set(stems):
                 raise DataError(f"{path}, line {lineno}: clinical_words: {row['clinical_words']!r} add nothing "
                                 f"to the lay phrase {row['lay_word']!r}")
             phrases[stems] = tuple(dict.fromkeys(phrases.get(stems, ()) + targets))
@@ -104,7 +105,7 @@ def readings(stems: Sequence[str], as_written: Sequence[str], table: LayTable | 
                 if clinical:
                     first, last = seq[start][0], seq[start + length - 1][0]
                     covers = tuple(content_at[j] for j, _ in seq[start : start + length] if j in content_at)
-                    phrases.append(LayReading(covers, " ".join(as_written[first : last + 1]), clinical))
+                    phrases.append(LayReading(covers, " ".join(as_written[first : last + 1]), clinical, True))
         # A word of a lay phrase is read as the phrase: "passing wind" is not "winded".
         in_phrase = {k for r in phrases for k in r.covers}
         found = sorted([r for r in found if r.covers[0] not in in_phrase] + phrases, key=lambda r: r.covers[0])

@@ -131,8 +131,7 @@ _NB_GENERATE = 3  # the association's best concepts join each phrase's candidate
 # mean of six seeds; seeds 13/1/2: 0.570/0.723/0.681 -> 0.598/0.737/0.708).
 _GAP_SUPERVISED = True
 # A name or recorded phrasing met once typos and lay words are read, against one met as written: "throwing up
-# blood", read "vomiting blood", is Hematemesis's phrasing (lay_phrase_eval: 19 -> 23 of 30 right first with
-# the static model, 15 -> 24 without; builtin acc@5 0.811 -> 0.833; AskAPatient unchanged).
+# blood", read "vomiting blood", is Hematemesis's phrasing (benchmarks/ablation_suggest.py, thirteenth session).
 _READ_WEIGHT = 0.7
 _MIN_FIT = 300  # known phrasings (held out in turn) needed to fit the ranker and the gap decision
 _MIN_GAP_EXAMPLES = 20  # curated gap phrasings needed to fit the gap decision on them (else: simulated open set)
@@ -612,14 +611,19 @@ class _Index:
             readings.append(read)
             lay_here = laywords.readings(ws, as_written, lay) if lay else []
             read_keys.append(self._read_keys([repl.get(w, w) for w in ws], bool(repl), lay_here))
-            # Lay words ("wee", "tingly") and phrases ("throw up") also count as the clinical words they stand
-            # for, a little less.
-            expansions = list(dict.fromkeys(t for r in lay_here for t in r.clinical if t not in ws and t in self.vocab_set))
-            fixes.extend((t, laywords.LAY_WEIGHT) for t in expansions)
+            # The words of a lay phrase stand for its clinical words, not for themselves: "passing of wind" is
+            # no "passing out", nor "winded".
+            whole = {k for r in lay_here if r.whole for k in r.covers}
+            kept = [w for k, w in enumerate(ws) if k not in whole] if whole else ws
+            words[-1] = kept
+            # Lay words ("wee", "tingly") also count as the clinical words they stand for, a little less.
+            expansions = list(dict.fromkeys(t for r in lay_here for t in r.clinical if t not in kept and t in self.vocab_set))
+            in_phrase = {t for r in lay_here if r.whole for t in r.clinical}
+            fixes.extend((t, 1.0 if t in in_phrase else laywords.LAY_WEIGHT) for t in expansions)
             # Said in the evidence: "'nauseous' is lay for 'nausea'".
             lay_readings.append([(r.written, t) for r in lay_here for t in r.clinical if t in expansions])
             extra.append(fixes)
-            fixed.append((list(dict.fromkeys(repl.get(w, w) for w in ws)) if repl else ws) + expansions)
+            fixed.append((list(dict.fromkeys(repl.get(w, w) for w in kept)) if repl else kept) + expansions)
         qc = tfidf(owner.space.char_counts(chars), self.idf_c)
         qw = owner.space.word_counts(words, extra)
         qw.data = np.where(qw.data > 0, 1.0 + np.log(np.maximum(qw.data, 1e-6)), 0.0).astype(np.float32)

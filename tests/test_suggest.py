@@ -625,12 +625,14 @@ def test_a_lay_phrase_is_read_as_the_clinical_words_it_stands_for() -> None:
     s = Suggester.from_tables([("H", "Hematemesis"), ("V", "Vomiting"), ("F", "Flatulence"), ("D", "Dyspnea"),
                                ("B", "Back pain"), ("L", "Loss of consciousness")],
                               [("vomiting blood", "H"), ("throwing up", "V"), ("sick", "V"),
-                               ("short of breath", "D"), ("lower back pain", "B")])
+                               ("short of breath", "D"), ("lower back pain", "B"), ("passing out", "L")])
     r = s.suggest("throwing up blood")
     assert (r.candidates[0].concept_id, r.status.value) == ("H", "suggested")
     assert any("'throwing up' is lay for 'vomiting'" in e.how for e in r.candidates[0].evidence), r.candidates[0].evidence
     assert s.suggest("she threw it all up").candidates[0].concept_id == "V"
     assert s.suggest("passing wind").candidates[0].concept_id == "F"  # "winded" (dyspnea) stems like "wind"
+    # The words of a lay phrase stand for it, not for themselves: this "passing" is no "passing out".
+    assert s.suggest("embarrassing passing of wind").candidates[0].concept_id == "F"
     assert s.suggest("I threw my back out").candidates[0].concept_id == "B"
     # The evidence names the document's words a lay phrase stands for, as they are written there.
     r = s.suggest("I blacked out")
