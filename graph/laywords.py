@@ -88,15 +88,15 @@ def readings(stems: Sequence[str], as_written: Sequence[str], table: LayTable | 
     [((0, 1), 'passing wind'), ((2,), 'bum')]
     """
     table = lay_table() if table is None else table
-    content = [w for w in as_written if w not in textnorm.STOPWORDS]
+    content = [(j, w) for j, w in enumerate(as_written) if w not in textnorm.STOPWORDS]
     aligned = len(content) == len(stems)  # else a phrase of filler words only, read by content_tokens' fallback
     found: list[LayReading] = []
     for k, stem in enumerate(stems):
         if stem in table.words:
-            found.append(LayReading((k,), content[k] if aligned else stem, table.words[stem]))
+            found.append(LayReading((k,), content[k][1] if aligned else stem, table.words[stem]))
     if table.phrases and aligned and len(as_written) > 1:
         seq = _phrase_stems(as_written)
-        content_at = {j: k for k, j in enumerate(j for j, w in enumerate(as_written) if w not in textnorm.STOPWORDS)}
+        content_at = {j: k for k, (j, _) in enumerate(content)}  # a word's position -> its content position
         stem_seq = [s for _, s in seq]
         phrases: list[LayReading] = []
         for length in {len(p) for p in table.phrases}:

@@ -704,12 +704,13 @@ class _Index:
                     (qc @ self.cct).toarray(), (qw @ self.cwt).toarray())
         return (qc @ self.xct).tocsr(), (qw @ self.xwt).tocsr(), (qc @ self.cct).tocsr(), (qw @ self.cwt).tocsr()
 
-    def _read_hits(self, read_keys: Sequence[str]) -> dict[int, tuple[float, float]]:
-        """The concepts whose names or recorded phrasings have one of a phrase's keys as read: each with the
-        share of those phrasings that are its, and 1 if it is a name (else 0)."""
+    def _named_by(self, keys: Iterable[str]) -> dict[int, tuple[float, float]]:
+        """The concepts whose names or recorded phrasings have one of ``keys``: each with the share of those
+        phrasings that are its (0 with the "vote" feature off), and 1 if it is a name (else 0)."""
         hits: dict[int, tuple[float, float]] = {}
-        for rk in read_keys:
-            votes = self.votes.get(rk)
+        use_votes = "vote" in self.owner.features
+        for rk in keys:
+            votes = self.votes.get(rk) if use_votes else None
             if votes:
                 total = sum(votes.values())
                 for c, v in votes.items():
@@ -813,8 +814,7 @@ class _Index:
             k_nb = min(_NB_GENERATE, nb.shape[1])
             best = np.argpartition(-nb, k_nb - 1, axis=1)[:, :k_nb]
             more = self.nb_cls[best].tolist()
-        # A phrase's keys as read (typos and lay words read) name concepts too, a little less surely.
-        read_hits = [self._read_hits(rk) if rk and key not in self.votes and key not in self.names else {}
+        read_hits = [self._named_by(rk) if rk and key not in self.votes and key not in self.names else {}
                      for key, rk in zip(keys, read_keys)]
         cand, valid = self._generate(sims, keys, _GENERATE, more, read_hits)
         m = cand.shape[1]
@@ -848,10 +848,10 @@ class _Index:
         norms = [textnorm.normalize(p) for p in phrases]
         use_exact = "exact" in feats
         for i, key in enumerate(keys):
-            votes = self.votes.get(key) if "vote" in feats else None
-            names = self.names.get(key)
+            named = self._named_by((key,))
             borrowed = self.borrowed.get(key)
-            if not (votes or names or borrowed):
+            # Its keys as read (typos and lay words read) name concepts too, a little less surely.
+            if not (named or borrowed or read_hits[i]):
                 continue
             where = {c: j for j, c in enumerate(cand[i].tolist()) if valid[i, j]}
             ex = self.exact.get(norms[i]) if use_exact else None
@@ -860,22 +860,14 @@ class _Index:
                 for c, v in ex.items():
                     if c in where:
                         f[i, where[c], _F["exact"]] = v / total
-            if votes:
-                total = sum(votes.values())
-                for c, v in votes.items():
-                    if c in where:
-                        f[i, where[c], 8] = v / total
             for c in borrowed or ():
                 if c in where:
                     f[i, where[c], 9] = 0.5
-            for c in names or ():
-                if c in where:
-                    f[i, where[c], 9] = 1.0
-        for i, hits in enumerate(read_hits):  # as votes and names, a little less surely
-            for c, (share, name) in hits.items():
-                j = int(np.flatnonzero((cand[i] == c) & valid[i])[0])
-                f[i, j, 8] = max(f[i, j, 8], _READ_WEIGHT * share)
-                f[i, j, 9] = max(f[i, j, 9], _READ_WEIGHT * name)
+            for hits, weight in ((named, 1.0), (read_hits[i], _READ_WEIGHT)):
+                for c, (share, name) in hits.items():  # as votes (their share) and names
+                    if c in where:
+                        f[i, where[c], 8] = max(f[i, where[c], 8], weight * share)
+                        f[i, where[c], 9] = max(f[i, where[c], 9], weight * name)
         if "prior" in feats:
             f[:, :, 10] = self.prior[cand]
         best_c = f[:, :, [0, 2, 4]].max(axis=2)
