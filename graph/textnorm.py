@@ -12,7 +12,7 @@ True
 >>> key("oesophagus burning") == key("burning esophagus")
 True
 >>> [stem(w) for w in ("headaches", "aching", "ache", "tiredness", "swelling", "calves", "dizziness")]
-['headach', 'ach', 'ach', 'tir', 'swel', 'calf', 'dizz']
+['headach', 'ach', 'ach', 'tir', 'swel', 'calf', 'diz']
 """
 from __future__ import annotations
 
@@ -110,6 +110,8 @@ def stem(word: str) -> str:
 
     >>> stem("bruised"), stem("bruising"), stem("bruises"), stem("itchy"), stem("itching")
     ('bruis', 'bruis', 'bruis', 'itch', 'itch')
+    >>> stem("runny"), stem("running"), stem("stiff"), stem("stiffness")
+    ('run', 'run', 'stif', 'stif')
     """
     w = _WORDS.get(word, word)
     if len(w) <= 3 or w.isdigit():
@@ -140,7 +142,9 @@ def stem(word: str) -> str:
         w = w[:-1]
     if w.endswith("e") and len(w) > 3:
         w = w[:-1]
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] in "ls":
+    # A final double consonant is single ("runny" and "running" are "run", "stiffness" is "stiff"): a
+    # suffix doubles it in some words and not in others, so only the single form is the same in all.
+    if len(w) > 3 and w[-1] == w[-2] and w[-1].isalpha() and w[-1] not in _VOWELS:
         w = w[:-1]
     return w
 

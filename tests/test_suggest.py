@@ -35,7 +35,8 @@ def top(s: Suggester, phrase: str) -> str:
 @pytest.mark.parametrize(
     "a, b",
     [("HEADACHE!", "headache"), ("pain, leg", "leg pain"), ("legs pains", "leg pain"), ("anaemia", "anemia"),
-     ("oesophagus", "esophagus"), ("paralysed", "paralyzed"), ("pain in my legs", "leg pain")],
+     ("oesophagus", "esophagus"), ("paralysed", "paralyzed"), ("pain in my legs", "leg pain"),
+     ("my nose is running", "runny nose"), ("stiffness", "stiff"), ("blurry vision", "vision blurred")],
 )
 def test_normalisation_keys(a: str, b: str) -> None:
     assert textnorm.key(a) == textnorm.key(b)
@@ -402,6 +403,22 @@ def test_builtin_lexicon_cache_follows_the_build(fixture_home: Path, tmp_path: P
     from hgap.graph import lexicon as lexicon_module
 
     assert lexicon_module._build_key() == "nobuild"
+
+
+def test_builtin_lexicon_cache_follows_the_code(fixture_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lexicon's keys are made by the normaliser: a lexicon cached by other code (another stemmer) is
+    made again, and the stale copy (37 MB for the real build) is removed."""
+    from hgap.graph import lexicon as lexicon_module
+    from hgap.graph.lexicon import Lexicon, cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HGAP_HOME", str(fixture_home))
+    Lexicon.builtin()
+    (made,) = cache_dir().glob("lexicon-*.pickle")
+    monkeypatch.setattr(lexicon_module, "_source_key", lambda: "othercode")
+    Lexicon.builtin()
+    (remade,) = cache_dir().glob("lexicon-*.pickle")
+    assert remade.name.endswith("-othercode.pickle") and not made.exists()
 
 
 def test_the_built_suggester_is_cached_and_a_broken_cache_is_remade(fixture_home, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
