@@ -36,6 +36,9 @@ def test_a_lay_phrase_is_read_whole_and_in_order() -> None:
     assert [w for w, _ in read("passing wind")] == ["passing wind"]
     assert textnorm.content_tokens("flatulence")[0] in read("passing wind")[0][1]
     assert [w for w, _ in read("winded")] == ["winded"]
+    # "seized up" stems like "seizure": the phrase is a stiff joint, not a fit.
+    assert read("my knee seizes up") == [("seizes up", tuple(textnorm.content_tokens("stiffness")))]
+    assert read("I had a seizure") == []
 
 
 def test_bad_row_names_file_and_line(tmp_path: Path) -> None:
