@@ -142,8 +142,8 @@ def stem(word: str) -> str:
         w = w[:-1]
     if w.endswith("e") and len(w) > 3:
         w = w[:-1]
-    # A final double consonant is single ("runny" and "running" are "run", "stiffness" is "stiff"): a
-    # suffix doubles it in some words and not in others, so only the single form is the same in all.
+    # A final double consonant is single ("runny" and "running" are "run", "stiff" and "stiffness" "stif"):
+    # a suffix doubles it in some words and not in others, so only the single form is the same in all.
     if len(w) > 3 and w[-1] == w[-2] and w[-1].isalpha() and w[-1] not in _VOWELS:
         w = w[:-1]
     return w
