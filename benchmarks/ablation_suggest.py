@@ -215,7 +215,13 @@ gap F1 over seeds 13/1/2/5/7/11 0.658 (one draw) / 0.660 (two) / 0.656 (three), 
 cheaper (documents under 0.2 and without the phrase's words dropped before the sort, two sort keys, groups
 sliced instead of built): the same JSON byte for byte, and no change to measure (alternated three rounds, two
 threads: 1,986 / 1,826 / 1,935 phrases/s before, 1,924 / 2,078 / 1,900 after); with the evidence skipped
-altogether one thread answers about a quarter more (1,436 -> 1,882), so the rest is spread thin.
+altogether one thread answers about a quarter more (1,436 -> 1,882), so the rest is spread thin. Fewer
+concepts generated per phrase before the cut to the ranker's 30 (``_GENERATE`` 40 -> 30): one thread 1,531 ->
+1,563 phrases/s, two 1,927 -> 1,970 (medians of three alternated rounds; 24: 1,619 and 1,984), but static gap F1
+0.642 / 0.715 / 0.703 -> 0.613 / 0.705 / 0.700 and eval_builtin.py static 0.598 / 0.841 / 0.538 -> 0.576 /
+0.818 / 0.532 (without embeddings about even): kept at 40. The count of known phrasings near the phrase (mean
+cosine at least 0.5) as a gap signal, where a missing concept's phrasings would be few: without embeddings,
+mean gap F1 over seeds 13/1/2/5/7/11 0.659 -> 0.662, noise.
 ``--threshold-scan --seeds 13,1,2,3,4,5`` compares the gap F1 at the fitted threshold with every threshold of a
 grid (measured, suggest-18: 0.661 at the fitted thresholds, mean over the six seeds; the best single threshold
 chosen in hindsight, 0.45, gives 0.668). The threshold is not what stands between 0.66 and the 0.80 asked: the
