@@ -102,6 +102,7 @@ def normalize(text: str) -> str:
 
 
 _VOWELS = frozenset("aeiouy")
+_MEASURES = frozenset({"handful", "mouthful", "spoonful", "cupful", "armful", "bellyful", "bucketful"})
 
 
 @lru_cache(maxsize=200_000)
@@ -112,6 +113,8 @@ def stem(word: str) -> str:
     ('bruis', 'bruis', 'bruis', 'itch', 'itch')
     >>> stem("runny"), stem("running"), stem("stiff"), stem("stiffness")
     ('run', 'run', 'stif', 'stif')
+    >>> stem("painful"), stem("painfully"), stem("forgetful"), stem("awful")
+    ('pain', 'pain', 'forget', 'awful')
     """
     w = _WORDS.get(word, word)
     if len(w) <= 3 or w.isdigit():
@@ -138,6 +141,9 @@ def stem(word: str) -> str:
                 break
     if w.endswith("ly") and len(w) > 5:
         w = w[:-2]
+    # "painful" is "pain" (HPO: "Painful swallowing", "Knee pain"); a measure ("a handful of pills") is not.
+    if w.endswith("ful") and len(w) >= 7 and w not in _MEASURES:
+        w = w[:-3]
     if w.endswith("y") and len(w) > 3 and w[-2] not in _VOWELS:
         w = w[:-1]
     if w.endswith("e") and len(w) > 3:

@@ -36,7 +36,8 @@ def top(s: Suggester, phrase: str) -> str:
     "a, b",
     [("HEADACHE!", "headache"), ("pain, leg", "leg pain"), ("legs pains", "leg pain"), ("anaemia", "anemia"),
      ("oesophagus", "esophagus"), ("paralysed", "paralyzed"), ("pain in my legs", "leg pain"),
-     ("my nose is running", "runny nose"), ("stiffness", "stiff"), ("blurry vision", "vision blurred")],
+     ("my nose is running", "runny nose"), ("stiffness", "stiff"), ("blurry vision", "vision blurred"),
+     ("painful knees", "knee pain")],
 )
 def test_normalisation_keys(a: str, b: str) -> None:
     assert textnorm.key(a) == textnorm.key(b)
