@@ -20,7 +20,8 @@ Measured on the built graph, right first / of those not a gap, static embeddings
 - lay phrases: 19 / 18 and 15 / 14 before the thirteenth session's lay phrases (09dee1c); 23 / 21 and 23 / 20
   after. The second lay set: 11 / 10 and 7 / 5 before; 15 / 12 and 13 / 8 after.
 - fourteenth session (the stemmer's single final consonants, "seize up"): the typo sets 43 / 41 and 37 / 36
-  with either kind; the lay sets 24 / 22 and 23 / 20, the second 15 / 11 and 14 / 10.
+  with either kind; the lay sets 24 / 22 and 23 / 20, the second 15 / 11 and 14 / 10. Then "painful" as
+  "pain": the first typo set 43 / 42 static; the lay sets 25 / 23 and 23 / 21, the second as before.
 """
 from __future__ import annotations
 
