@@ -102,12 +102,14 @@ def normalize(text: str) -> str:
 
 
 _VOWELS = frozenset("aeiouy")
+# Nouns of measure in -ful, left whole by the stemmer: "a handful of pills" says nothing of the hand.
 _MEASURES = frozenset({"handful", "mouthful", "spoonful", "cupful", "armful", "bellyful", "bucketful"})
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light English stemmer: plurals, -ing/-ed, -ness, -y, final -e (consistent, not linguistic).
+    """A light English stemmer: plurals, -ing/-ed, -ness, -ly, -ful, -y, final -e, a doubled final consonant
+    (consistent, not linguistic).
 
     >>> stem("bruised"), stem("bruising"), stem("bruises"), stem("itchy"), stem("itching")
     ('bruis', 'bruis', 'bruis', 'itch', 'itch')
