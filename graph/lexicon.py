@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
-from hgap.ontology.pickles import atomic_pickle, read_pickle
+from hgap.ontology.pickles import files_digest, read_pickle, replace_cached
 
 from . import textnorm
 from ._sparse import csr_from, l2_rows
@@ -146,10 +146,7 @@ class Lexicon:
         lex = cls.from_knowledge(builtin_knowledge(categories=True))
         lex._build_matrix()
         if cache:
-            atomic_pickle(path, lex)
-            for older in cache_dir().glob(f"{prefix}*.pickle"):  # made by other code (37 MB each)
-                if older != path:
-                    older.unlink(missing_ok=True)
+            replace_cached(path, lex, prefix)  # 37 MB each
         return lex
 
 def strip_qualifiers(text: str) -> str:
@@ -179,10 +176,7 @@ def _versions_key() -> str:
 def _source_key() -> str:
     """A digest of the code that makes a lexicon's keys (this module and the normaliser): a changed stemmer
     never meets keys made by the old one."""
-    h = hashlib.sha1()
-    for module in (__file__, textnorm.__file__):
-        h.update(Path(module).read_bytes())
-    return h.hexdigest()[:12]
+    return files_digest([Path(__file__), Path(textnorm.__file__)]).hex()[:12]
 
 
 def _build_key() -> str:

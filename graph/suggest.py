@@ -64,7 +64,7 @@ from .bodysites import BODY_SITES_FILE, region_mask, sites
 from ._sparse import csr_from, l2_rows, tfidf
 from .embeddings import Embedder
 from .fitting import fit_logistic, fit_softmax, hinge_features, knot_points, softmax
-from hgap.ontology.pickles import atomic_pickle, read_pickle
+from hgap.ontology.pickles import atomic_pickle, files_digest, read_pickle, replace_cached
 
 from .lexicon import Lexicon, builtin_knowledge, cache_dir, strip_qualifiers
 from .qualifiers import QUALIFIERS_FILE, qualifier_words, split_qualifiers
@@ -1008,11 +1008,7 @@ def _encode_cached(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
 @functools.lru_cache(maxsize=1)
 def _code_key() -> bytes:
     """A digest of this package's code (graph/*.py): what the features and the fits are made by."""
-    h = hashlib.sha1()
-    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        h.update(source.name.encode())
-        h.update(source.read_bytes())
-    return h.digest()
+    return files_digest(sorted(Path(__file__).resolve().parent.glob("*.py")))
 
 
 def _usable_cores() -> int:
@@ -1488,8 +1484,8 @@ class Suggester:
         h.update(repr(sorted(self.features)).encode())
         h.update(str(seed).encode())
         h.update(self.embedder.name.encode() if self.embedder is not None else b"lexical")
-        for table in (laywords.LAY_WORDS_FILE, BODY_SITES_FILE):  # our tables that shape the features
-            h.update((data_dir() / table).read_bytes())
+        # Our tables that shape the features.
+        h.update(files_digest(data_dir() / table for table in (laywords.LAY_WORDS_FILE, BODY_SITES_FILE)))
         for c, k, t in zip(self.doc_concept.tolist(), self.doc_kind, self.doc_text):
             h.update(f"{self.ids[c]}\t{k}\t{t}\n".encode())
         for text in self.gap_texts:
@@ -2000,10 +1996,8 @@ def built_suggester(home: Path | None = None, *, build: Path | None = None,
     h = hashlib.sha1(f"{build.name}|{_versions_key()}|{kind}".encode())
     h.update(_code_key())
     ontology = Path(__file__).resolve().parent.parent / "ontology"
-    for source in sorted([*ontology.glob("*.py"), data_dir() / laywords.LAY_WORDS_FILE, data_dir() / BODY_SITES_FILE,
-                          data_dir() / QUALIFIERS_FILE]):
-        h.update(source.name.encode())
-        h.update(source.read_bytes() if source.exists() else b"")
+    h.update(files_digest(sorted([*ontology.glob("*.py"), data_dir() / laywords.LAY_WORDS_FILE,
+                                  data_dir() / BODY_SITES_FILE, data_dir() / QUALIFIERS_FILE])))
     # Named by the home, then the key: a newer suggester of the same home replaces the older ones (each is
     # ~60 MB and only the newest serves), and other homes' (a test's, say) are left alone.
     prefix = f"suggester-{hashlib.sha1(f'{build.parent.resolve()}|{kind}'.encode()).hexdigest()[:8]}-"
@@ -2019,12 +2013,7 @@ def built_suggester(home: Path | None = None, *, build: Path | None = None,
     if knowledge is None:
         knowledge = read_pickle(build / "knowledge.pickle")  # type: ignore[assignment]
     suggester = Suggester.from_knowledge(knowledge, embedder=embedder)
-    for old in path.parent.glob(f"{prefix}*.pickle"):
-        try:
-            old.unlink()
-        except OSError:  # gone already, or not ours to remove: no cache is no error
-            pass
-    atomic_pickle(path, suggester)
+    replace_cached(path, suggester, prefix)
     return suggester
 
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import pickle
 from pathlib import Path
+from typing import Iterable
 
 
 def read_pickle(path: Path) -> object:
@@ -32,3 +34,25 @@ def atomic_pickle(path: Path, obj: object) -> None:
         os.replace(tmp, path)
     except OSError:  # no cache is no error
         pass
+
+
+def replace_cached(path: Path, obj: object, prefix: str) -> None:
+    """:func:`atomic_pickle` ``obj`` to ``path``, then remove the other ``prefix*.pickle`` beside it: the
+    copies made by other code or inputs, which only the newest replaces (tens of MB each)."""
+    atomic_pickle(path, obj)
+    for older in path.parent.glob(f"{prefix}*.pickle"):
+        if older != path:
+            try:
+                older.unlink()
+            except OSError:  # gone already, or not ours to remove: no cache is no error
+                pass
+
+
+def files_digest(paths: Iterable[Path]) -> bytes:
+    """A digest of the files' names and contents (a missing file counts as empty): what a cache made from
+    them, or by them, is keyed on."""
+    h = hashlib.sha1()
+    for path in paths:
+        h.update(path.name.encode())
+        h.update(path.read_bytes() if path.exists() else b"")
+    return h.digest()
