@@ -53,19 +53,14 @@ class Lexicon:
         q.data = self._idf[q.indices]
         q = l2_rows(q)
         sims = (q @ self._xt).tocsr()
-        al = np.asarray(aligned, bool)[self._doc_entry]
+        carried = np.asarray(aligned, bool)[self._doc_entry][sims.indices]
         un = np.zeros(len(keys), np.float32)
         yes = np.zeros(len(keys), np.float32)
-        for i in range(len(keys)):
-            a, b = sims.indptr[i], sims.indptr[i + 1]
-            if a == b:
-                continue
-            d, v = sims.indices[a:b], sims.data[a:b]
-            m = al[d]
-            if (~m).any():
-                un[i] = v[~m].max()
-            if m.any():
-                yes[i] = v[m].max()
+        filled = np.flatnonzero(np.diff(sims.indptr) > 0)
+        if len(filled):  # per row, the largest cosine of each sort (cosines are >= 0: 0 when there is none)
+            starts = sims.indptr[filled]
+            un[filled] = np.maximum.reduceat(np.where(carried, 0.0, sims.data), starts)
+            yes[filled] = np.maximum.reduceat(np.where(carried, sims.data, 0.0), starts)
         return un, yes
 
     def _build_matrix(self) -> None:
