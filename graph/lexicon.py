@@ -69,7 +69,7 @@ class Lexicon:
         n = 0
         for e, docs in enumerate(self.docs):
             for _, text in docs:
-                for w in set(textnorm.key(strip_qualifiers(text)).split()):
+                for w in textnorm.key(strip_qualifiers(text)).split():  # a key's words are distinct and sorted
                     rows.append(n)
                     cols.append(vocab.setdefault(w, len(vocab)))
                 entry.append(e)

@@ -527,7 +527,7 @@ class _Index:
         vocab = self.owner.tok_vocab
         rows, cols = [], []
         for i, ts in enumerate(tok_lists):
-            for t in set(ts):
+            for t in dict.fromkeys(ts):
                 j = vocab.get(t)
                 if j is not None and usable[j]:
                     rows.append(i)
@@ -1353,7 +1353,7 @@ class Suggester:
         trows, tcols = [], []
         for r, ws in enumerate(words):
             if self.doc_fold[r] >= 0 or self.doc_kind[r] == "label":
-                for t in set(_nb_tokens(ws)):
+                for t in dict.fromkeys(_nb_tokens(ws)):  # in order: columns do not hang on string hashing
                     trows.append(r)
                     tcols.append(self.tok_vocab.setdefault(t, len(self.tok_vocab)))
         self.doc_tok = csr_from(np.array(trows, np.int64), np.array(tcols, np.int64), len(words), max(1, len(self.tok_vocab)))

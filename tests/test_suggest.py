@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import replace
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 import fixture_ids as ids
+from fixture_ids import FIXTURE_DIR
 from hgap.graph import textnorm
 from hgap.graph.suggest import FEATURES, Suggester
 from hgap.ontology.model import Concept, Knowledge, Synonym
@@ -748,3 +750,22 @@ def test_the_english_word_list_is_kept_and_a_broken_copy_made_again(tmp_path: Pa
         assert pickle.loads(kept.read_bytes()) == textnorm._english_words()  # made again, whole
     finally:
         textnorm._english_words.cache_clear()
+
+
+_FIT_IN_A_PROCESS = """
+import json, sys
+from pathlib import Path
+from hgap.graph.suggest import Suggester
+from hgap.ontology.sources import Sources, assemble
+s = Suggester.from_knowledge(assemble(Sources.fixture(Path(sys.argv[1]))), fit=True, cache=False)
+print(json.dumps({k: v.tolist() if hasattr(v, "tolist") else v for k, v in s._get_fit().items()}, sort_keys=True))
+"""
+
+
+def test_the_same_graph_gives_the_same_fit_in_every_process() -> None:
+    """Python salts string hashing per process; a fit must not hang on it (a set's order made columns, so
+    two runs of the same evaluation differed in the last bits and, at the gap threshold, in a phrase's status)."""
+    fits = [subprocess.run([sys.executable, "-c", _FIT_IN_A_PROCESS, str(FIXTURE_DIR)], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300) for seed in ("1", "2")]
+    assert all(f.returncode == 0 for f in fits), [f.stderr[-2000:] for f in fits]
+    assert fits[0].stdout == fits[1].stdout
