@@ -71,7 +71,11 @@ def main() -> int:
     if args.train_only:
         rows = [r for r in rows if r["split"] == "train"]
     print(f"{len(rows)} rows, {n_validation} drawn as validation in each split")
-    figures: dict[str, dict[str, list[float]]] = {}
+    # Each mode: the --open-set fraction it runs with, and the figures summed up for it.
+    modes = {"closed": (0.0, ("acc@1", "acc@5", "mrr"))}
+    if args.open_set:
+        modes["open"] = (args.open_set, ("gap_precision", "gap_recall", "gap_f1"))
+    figures: dict[str, dict[str, list[float]]] = {mode: {} for mode in modes}
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.splits):
             data = Path(tmp) / f"split{k}.tsv"
@@ -79,18 +83,16 @@ def main() -> int:
                 w = csv.DictWriter(f, header, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
                 w.writeheader()
                 w.writerows(resplit(rows, n_validation, args.seed + k))
-            for mode, open_set in (("closed", 0.0), ("open", args.open_set)):
-                if mode == "open" and not open_set:
-                    continue
+            for mode, (open_set, wanted) in modes.items():
                 line = run(args.cmd, data, open_set)
                 print(f"split {args.seed + k} {mode}: {line}", flush=True)
                 for name, value in _FIGURE.findall(line):
-                    figures.setdefault(mode, {}).setdefault(name, []).append(float(value))
+                    if name in wanted:
+                        figures[mode].setdefault(name, []).append(float(value))
     for mode, by_name in figures.items():
-        wanted = ("acc@1", "acc@5", "mrr") if mode == "closed" else ("gap_precision", "gap_recall", "gap_f1")
         print(f"{mode}, {args.splits} splits: " + "  ".join(
             f"{name} mean {statistics.mean(v):.3f} (lowest {min(v):.3f}, highest {max(v):.3f})"
-            for name, v in by_name.items() if name in wanted))
+            for name, v in by_name.items()))
     return 0
 
 
