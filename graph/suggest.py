@@ -1126,7 +1126,7 @@ class Suggester:
     """
 
     def __init__(self) -> None:
-        self._doc_folded: list[str] | None = None
+        self._evidence_numbers: tuple | None = None  # made on first use (_evidence_ids)
         self.gap_texts: list[str] = []  # phrasings known to be gaps (curated expressions with no mapping)
         self.ids: list[str] = []
         self.labels: list[str] = []
@@ -1150,7 +1150,10 @@ class Suggester:
     def __getstate__(self) -> dict:
         # The embedding model is not pickled with the suggester (a cached suggester keeps its vectors): a
         # model is loaded, and whoever unpickles attaches it (built_suggester).
-        return {**self.__dict__, "embedder": None}
+        # Caches made while answering are made again after loading.
+        state = {**self.__dict__, "embedder": None, "_evidence_numbers": None}
+        state.pop("_stems_cache", None)
+        return state
 
     # -- construction
 
@@ -1834,7 +1837,11 @@ class Suggester:
         return sorted(((c, s, ev) for c, (s, ev) in rows.items()), key=lambda t: -t[1])
 
     def _evidence_batch(self, picked: list[list[int]], fx: dict, phrases: Sequence[str]) -> dict[tuple[int, int], tuple[Evidence, ...]]:
-        """The evidence of every (phrase, picked concept): its best matching documents, at most 3."""
+        """The evidence of every (phrase, picked concept): its best matching documents, at most one per kind of
+        document and three in all (the same text is shown once), the best first. A document the phrase says
+        word for word (case and spaces folded) is ``exact``, one with the same normalised words "same words
+        after normalisation", both scored 1; any other shows its character, word and meaning cosines (the
+        meaning one only with embeddings) if its best cosine is at least 0.2."""
         prow, pcon, prows, s_c, s_w, s_e = fx["pairs"]
         if s_e is None:
             s_e = np.zeros_like(s_c)
@@ -1849,55 +1856,69 @@ class Suggester:
         # first repeats a text already shown under another kind), then by nearness.
         kind = self.doc_kind_code[prows[sel]]
         o = np.lexsort((-best, kind, key[sel]))
-        sel, best, k = sel[o], best[o], key[sel][o]
-        by_kind = k * len(KINDS) + kind[o]
+        sel, best, k, kind = sel[o], best[o], key[sel][o], kind[o]
+        by_kind = k * len(KINDS) + kind
         keep = np.arange(len(k)) - np.searchsorted(by_kind, by_kind) < 2
-        sel, best, k = sel[keep], best[keep], k[keep]
+        sel, best, k, kind = sel[keep], best[keep], k[keep], kind[keep]
         o = np.lexsort((-best, k))
-        sel, best, k = sel[o], best[o], k[o]
-        groups: dict[int, list[tuple[int, float, float, float, float]]] = defaultdict(list)
-        for kk, r, a, b, e, m in zip(k.tolist(), prows[sel].tolist(), s_c[sel].tolist(), s_w[sel].tolist(),
-                                     s_e[sel].tolist(), best.tolist()):
-            groups[kk].append((r, a, b, e, m))
-        if self._doc_folded is None:  # each document's text folded once, not once per phrase
-            self._doc_folded = [" ".join(t.casefold().split()) for t in self.doc_text]
-        folded = [" ".join(p.casefold().split()) for p in phrases]
+        sel, best, k, kind = sel[o], best[o], k[o], kind[o]
+        # How each document matches: word for word, by the same normalised words, or by its cosines (and
+        # then only from 0.2); one that cannot be shown is dropped before the per-phrase loop.
+        folded_ids, key_ids, folded_id, key_id = self._evidence_ids()
+        rows = prows[sel]
+        phrase = k // n
+        p_folded = np.array([folded_ids.get(" ".join(p.casefold().split()), -1) for p in phrases], np.int64)
+        p_key = np.array([key_ids.get(fk, -1) for fk in fx["keys"]], np.int64)
+        fid = folded_id[rows]
+        exact = fid == p_folded[phrase]
+        same = ~exact & (key_id[rows] == p_key[phrase])
+        shown = exact | same | (best >= 0.2)
+        rows, k, kind, fid, exact, same = rows[shown], k[shown], kind[shown], fid[shown], exact[shown], same[shown]
+        score = np.where(exact | same, 1.0, best[shown])
+        cos = np.stack([s_c[sel][shown], s_w[sel][shown], s_e[sel][shown]], axis=1).tolist()
+        how_of = np.where(exact, 0, np.where(same, 1, 2)).tolist()
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]).tolist() if len(k) else []
+        rows_l, kind_l, fid_l, score_l, k_l = rows.tolist(), kind.tolist(), fid.tolist(), score.tolist(), k.tolist()
+        readings, lay_readings = fx["readings"], fx["lay_readings"]
         out: dict[tuple[int, int], tuple[Evidence, ...]] = {}
-        for kk, rows in groups.items():
-            i, c = divmod(kk, n)
-            out[(i, c)] = self._evidence(rows, fx["keys"][i], folded[i], fx["readings"][i], fx["lay_readings"][i])
+        for a, b in zip(starts, starts[1:] + [len(k_l)]):
+            taken: set[int] = set()
+            used: set[int] = set()
+            chosen: list[int] = []
+            for t in range(a, b):  # the best document of each kind whose text is not shown already
+                if kind_l[t] in taken or fid_l[t] in used:
+                    continue
+                taken.add(kind_l[t])
+                used.add(fid_l[t])
+                chosen.append(t)
+            chosen.sort(key=score_l.__getitem__, reverse=True)  # stable: ties keep the documents' order
+            i, c = divmod(k_l[a], n)
+            evidence = []
+            for t in chosen[:3]:  # only the three shown are worded
+                r = rows_l[t]
+                if how_of[t] == 0:
+                    how = "exact"
+                elif how_of[t] == 1:
+                    how = "same words after normalisation"
+                else:
+                    sc, sw, se = cos[t]
+                    meaning = f", meaning {se:.2f}" if se > 0 else ""
+                    notes = self._reading_notes(r, readings[i], lay_readings[i]) if readings[i] or lay_readings[i] else ""
+                    how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{notes})"
+                evidence.append(Evidence(KINDS[kind_l[t]], self.doc_text[r], how, round(score_l[t], 4)))
+            out[(i, c)] = tuple(evidence)
         return out
 
-    def _evidence(self, found: list[tuple[int, float, float, float, float]], key: str, folded: str,
-                  readings: list[tuple[str, str]], lay: list[tuple[str, str]] = ()) -> tuple[Evidence, ...]:
-        """Evidence from the best documents (row; character, word and meaning cosines; the best of them) of a
-        concept, at most one per kind of document and three in all, for a phrase ``folded`` (case and spaces)
-        with ``key``, typo ``readings`` and ``lay`` words (as written, the clinical stem each stands for). The
-        meaning cosine is 0 without embeddings, and then not shown."""
-        best: dict[str, tuple[float, int, str, float, float, float]] = {}  # kind -> (score, row, how, cosines)
-        used: set[str] = set()
-        for r, sc, sw, se, bst in found:
-            kind = self.doc_kind[r]
-            doc_folded = self._doc_folded[r]
-            if kind in best or doc_folded in used:
-                continue
-            if doc_folded == folded:
-                best[kind] = (1.0, r, "exact", sc, sw, se)
-            elif self.doc_key[r] == key:
-                best[kind] = (1.0, r, "same words after normalisation", sc, sw, se)
-            elif bst >= 0.2:
-                best[kind] = (bst, r, "", sc, sw, se)  # worded below if shown
-            else:
-                continue
-            used.add(doc_folded)
-        out = []
-        # Only the three shown are worded (a sort is stable: ties keep the documents' order).
-        for kind, (score, r, how, sc, sw, se) in sorted(best.items(), key=lambda item: -item[1][0])[:3]:
-            if not how:
-                meaning = f", meaning {se:.2f}" if se > 0 else ""
-                how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{self._reading_notes(r, readings, lay)})"
-            out.append(Evidence(kind, self.doc_text[r], how, round(score, 4)))
-        return tuple(out)
+    def _evidence_ids(self) -> tuple[dict[str, int], dict[str, int], np.ndarray, np.ndarray]:
+        """Each document's text folded (case and spaces) and its normalised key, numbered: the numbering of
+        each, and every document's two numbers (made once, on first use)."""
+        if getattr(self, "_evidence_numbers", None) is None:
+            folded_ids: dict[str, int] = {}
+            key_ids: dict[str, int] = {}
+            folded = [folded_ids.setdefault(" ".join(t.casefold().split()), len(folded_ids)) for t in self.doc_text]
+            keys = [key_ids.setdefault(kk, len(key_ids)) for kk in self.doc_key]
+            self._evidence_numbers = (folded_ids, key_ids, np.array(folded, np.int64), np.array(keys, np.int64))
+        return self._evidence_numbers
 
     def _reading_notes(self, row: int, typos: Sequence[tuple[str, str]], lay: Sequence[tuple[str, str]]) -> str:
         """How a document matches the phrase's typos and lay words (each: the word as written, the stem read),
@@ -1907,9 +1928,7 @@ class Suggester:
         when at most two others lie between)."""
         if not typos and not lay:
             return ""
-        words = textnorm.normalize(self.doc_text[row]).split()
-        stems = [textnorm.stem(w) for w in words]
-        doc_words = dict(zip(stems, words))
+        words, stems, doc_words = self._doc_stems(row)
         notes = [f"; '{word}' read as '{doc_words[fix]}'" for word, fix in typos if fix in doc_words]
         read_as: dict[str, set[str]] = {}
         for word, fix in lay:
@@ -1921,6 +1940,16 @@ class Suggester:
             else:
                 notes.extend(f"; '{word}' is lay for '{words[k]}'" for k in at)
         return "".join(dict.fromkeys(notes))
+
+    def _doc_stems(self, row: int) -> tuple[list[str], list[str], dict[str, str]]:
+        """A document's words as normalised, their stems, and each stem's word (kept once made)."""
+        cache = self.__dict__.setdefault("_stems_cache", {})
+        found = cache.get(row)
+        if found is None:
+            words = textnorm.normalize(self.doc_text[row]).split()
+            stems = [textnorm.stem(w) for w in words]
+            found = cache[row] = (words, stems, dict(zip(stems, words)))
+        return found
 
     # -- autocomplete
 
