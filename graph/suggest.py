@@ -61,7 +61,7 @@ from hgap.ontology.vocab import SuggestionStatus
 
 from . import laywords, textnorm
 from .bodysites import BODY_SITES_FILE, region_mask, sites
-from ._sparse import csr_from, l2_rows, tfidf
+from ._sparse import DenseProduct, csr_from, l2_rows, tfidf
 from .embeddings import Embedder
 from .fitting import fit_logistic, fit_softmax, hinge_features, knot_points, softmax
 from hgap.ontology.pickles import atomic_pickle, files_digest, read_pickle, replace_cached
@@ -421,6 +421,7 @@ class _Index:
             self.xc.eliminate_zeros()
         self.xct = self.xc.T.tocsr()
         self.xwt = self.xw.T.tocsr()
+        self._char_products: tuple[DenseProduct, DenseProduct] | None = None
         # Each concept's documents: positions self.cdocs[cptr[c]:cptr[c + 1]].
         self.cdocs = np.argsort(self.concept, kind="stable")
         self.cptr = np.zeros(n_c + 1, np.int64)
@@ -700,8 +701,10 @@ class _Index:
         """Phrase-document and phrase-centroid cosines (characters, words): dense arrays for a small index,
         sparse matrices for a large one."""
         if self.dense:
-            return ((qc @ self.xct).toarray(), (qw @ self.xwt).toarray(),
-                    (qc @ self.cct).toarray(), (qw @ self.cwt).toarray())
+            if getattr(self, "_char_products", None) is None:  # made on first use
+                self._char_products = (DenseProduct(self.xct), DenseProduct(self.cct))
+            to_docs, to_centroids = self._char_products
+            return to_docs(qc), (qw @ self.xwt).toarray(), to_centroids(qc), (qw @ self.cwt).toarray()
         return (qc @ self.xct).tocsr(), (qw @ self.xwt).tocsr(), (qc @ self.cct).tocsr(), (qw @ self.cwt).tocsr()
 
     def _named_by(self, keys: Iterable[str]) -> dict[int, tuple[float, float]]:

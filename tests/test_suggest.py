@@ -769,3 +769,22 @@ def test_the_same_graph_gives_the_same_fit_in_every_process() -> None:
                            env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300) for seed in ("1", "2")]
     assert all(f.returncode == 0 for f in fits), [f.stderr[-2000:] for f in fits]
     assert fits[0].stdout == fits[1].stdout
+
+
+def test_dense_product_is_the_sparse_product() -> None:
+    """The split product the suggester takes phrase-document cosines with (dense rows for the common terms,
+    sparse for the rest) gives what scipy's sparse product gives, common terms or none."""
+    from scipy.sparse import random as sparse_random
+
+    from hgap.graph._sparse import DenseProduct
+
+    rng = np.random.default_rng(7)
+    m = sparse_random(300, 500, density=0.05, format="csr", dtype=np.float32, random_state=rng)
+    m[:3] = rng.random((3, 500), dtype=np.float32)  # three terms in every column
+    q = sparse_random(40, 300, density=0.1, format="csr", dtype=np.float32, random_state=rng)
+    want = (q @ m).toarray()
+    for common in (0, 30, 1000):  # every term dense, a few, none
+        got = DenseProduct(m.tocsr(), common=common)(q)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert len(DenseProduct(m.tocsr(), common=30).common) >= 3
