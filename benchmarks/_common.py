@@ -89,6 +89,29 @@ def machine_line() -> str:
     return f"machine: {os.cpu_count()} CPUs, load average {one:.1f} (1 min) {five:.1f} (5 min)"
 
 
+def machine_reference(repeat: int = 5) -> str:
+    """How fast this machine is right now, on a fixed workload that is not hgap's: a pure-Python loop and a
+    float32 matrix product on one BLAS thread (medians). This shared machine's speed wanders by a third within
+    an hour, so a figure is read beside the reference measured in the same run."""
+    import time
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    a = np.random.default_rng(0).random((800, 800), dtype=np.float32)
+    loops, products = [], []
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            sum(i * i for i in range(1_000_000))
+            loops.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            a @ a
+            products.append(time.perf_counter() - t0)
+    return (f"machine reference: Python loop {median(loops) * 1000:.0f} ms, 800x800 float32 product "
+            f"{median(products) * 1000:.1f} ms (medians of {repeat}; lower is faster)")
+
+
 def builtin_eval_args(doc: str) -> argparse.Namespace:
     """The command line of the evaluations on the built graph (eval_builtin.py, eval_readings.py)."""
     from hgap.graph.embeddings import EMBEDDING_KINDS

@@ -19,6 +19,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine_line, machine_reference  # noqa: E402
+
 DATA = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
@@ -67,6 +70,8 @@ def main() -> int:
     from hgap.graph.embeddings import load_embedder
 
     embedders = {kind: load_embedder(kind) for kind in filter(None, args.embeddings.split(","))}
+    print(machine_line())
+    print(machine_reference())
     t0 = time.perf_counter()
     from hgap.graph.lexicon import Lexicon, builtin_knowledge, load_built
     from hgap.graph.suggest import Suggester
@@ -110,6 +115,7 @@ def main() -> int:
                 lambda: Suggester.from_knowledge(knowledge, embedder=e), own, args.repeat)
     if load_built(args.home) is not None:
         cold_start(args.home, args.repeat)
+    print(machine_reference())  # again: the machine may have changed speed during the run
     return 0
 
 
