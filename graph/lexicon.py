@@ -53,7 +53,7 @@ class Lexicon:
         q.data = self._idf[q.indices]
         q = l2_rows(q)
         sims = (q @ self._xt).tocsr()
-        carried = np.asarray(aligned, bool)[self._doc_entry][sims.indices]
+        carried = np.asarray(aligned, bool)[self._doc_entry[sims.indices]]
         un = np.zeros(len(keys), np.float32)
         yes = np.zeros(len(keys), np.float32)
         filled = np.flatnonzero(np.diff(sims.indptr) > 0)

@@ -474,7 +474,7 @@ class _Index:
         self.patient_stems = frozenset(w for r in rows_list if owner.doc_kind[r] in _PATIENT_KINDS
                                        for w in owner.doc_words[r])
         self.heard: dict[str, list[tuple[int, str]]] = {}  # a word as written -> what it may be a slip of
-        self.lex_aligned = owner.lex_aligned_mask(removed)
+        self.lex_aligned = np.array(owner.lex_aligned_mask(removed), bool)
         self.train = owner.doc_fold[self.rows] >= 0  # the known phrasings among this index's documents
         self._fit_association()
         vecs = getattr(owner, "doc_vecs", None)  # the embedding centroids of this index's own documents
@@ -1709,7 +1709,9 @@ class Suggester:
             if j != orders[i, 0]:
                 prob[i, j] = prob[i, orders[i, 0]]
                 orders[i] = np.concatenate([[j], orders[i][orders[i] != j]])[:top]
-        picked = [[int(fx["cand"][i, j]) for j in orders[i] if fx["valid"][i, j]] for i in range(len(phrases))]
+        # Plain lists: the loops below read them element by element (a numpy scalar costs more, under the GIL).
+        cand_l, valid_l, prob_l, orders_l = fx["cand"].tolist(), fx["valid"].tolist(), prob.tolist(), orders.tolist()
+        picked = [[cand_l[i][j] for j in orders_l[i] if valid_l[i][j]] for i in range(len(phrases))]
         evidence = self._evidence_batch(picked, fx, phrases)
         results, named = [], []
         for i, phrase in enumerate(phrases):
@@ -1719,19 +1721,19 @@ class Suggester:
                 named.append(False)
                 continue
             chosen: list[tuple[int, float, tuple[Evidence, ...]]] = [
-                (int(fx["cand"][i, j]), float(prob[i, j]), evidence.get((i, int(fx["cand"][i, j])), ()))
-                for j in orders[i] if fx["valid"][i, j]]
+                (cand_l[i][j], prob_l[i][j], evidence.get((i, cand_l[i][j]), ())) for j in orders_l[i] if valid_l[i][j]]
             if "hierarchy" in self.features:
                 chosen = self._add_parents(chosen, top)
             for c, score, ev in chosen[:top]:
                 cid = self.ids[c]
-                cands.append(Candidate(cid, self.labels[c], round(min(1.0, max(0.0, float(score))), 4), ev,
+                cands.append(Candidate(cid, self.labels[c], round(min(1.0, max(0.0, score)), 4), ev,
                                        self.categories.get(cid, ())))
             likelihood = threshold = None
-            known = bool(fx["known"][i]) and bool(cands) and self._is_known(fx["keys"][i], cands[0].concept_id)
+            first = chosen[0][0] if cands else -1
+            known = bool(fx["known"][i]) and bool(cands) and self._is_known(fx["keys"][i], first)
             # A misspelling of a name or recorded phrasing ("arthrites"), or one in lay words ("nauseous":
             # "nausea"), whatever the gap model makes of the word it does not know.
-            misspelt = not known and bool(cands) and any(self._is_known(k, cands[0].concept_id) for k in fx["read_keys"][i])
+            misspelt = not known and bool(cands) and any(self._is_known(k, first) for k in fx["read_keys"][i])
             named.append(known or misspelt)
             if known:
                 status = SuggestionStatus.KNOWN
@@ -1817,10 +1819,9 @@ class Suggester:
         """The keys (:func:`hgap.graph.textnorm.key`) of the phrasings known to be gaps."""
         return frozenset(k for k in map(textnorm.key, self.gap_texts) if k)
 
-    def _is_known(self, key: str, concept_id: str) -> bool:
-        idx = self.index
-        ids = [self.ids[c] for c in idx.votes.get(key, ())] + [self.ids[c] for c in idx.names.get(key, ())]
-        return concept_id in ids
+    def _is_known(self, key: str, concept: int) -> bool:
+        """Whether ``key`` is a recorded phrasing or a name of ``concept`` (its number)."""
+        return concept in self.index.votes.get(key, ()) or concept in self.index.names.get(key, ())
 
     def _add_parents(self, chosen: list[tuple[int, float, tuple[Evidence, ...]]], top: int) -> list[tuple[int, float, tuple[Evidence, ...]]]:
         """A phrase that matches a child suggests its parents too (below the child)."""
@@ -1878,7 +1879,7 @@ class Suggester:
         shown = exact | same | (best >= 0.2)
         rows, k, kind, fid, exact, same = rows[shown], k[shown], kind[shown], fid[shown], exact[shown], same[shown]
         score = np.where(exact | same, 1.0, best[shown])
-        cos = np.stack([s_c[sel][shown], s_w[sel][shown], s_e[sel][shown]], axis=1).tolist()
+        sc_l, sw_l, se_l = s_c[sel][shown].tolist(), s_w[sel][shown].tolist(), s_e[sel][shown].tolist()
         how_of = np.where(exact, 0, np.where(same, 1, 2)).tolist()
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]).tolist() if len(k) else []
         rows_l, kind_l, fid_l, score_l, k_l = rows.tolist(), kind.tolist(), fid.tolist(), score.tolist(), k.tolist()
@@ -1904,7 +1905,7 @@ class Suggester:
                 elif how_of[t] == 1:
                     how = "same words after normalisation"
                 else:
-                    sc, sw, se = cos[t]
+                    sc, sw, se = sc_l[t], sw_l[t], se_l[t]
                     meaning = f", meaning {se:.2f}" if se > 0 else ""
                     notes = self._reading_notes(r, readings[i], lay_readings[i]) if readings[i] or lay_readings[i] else ""
                     how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{notes})"
