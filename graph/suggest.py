@@ -74,7 +74,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hgap.ontology.model import Knowledge
 
-__all__ = ["Evidence", "CategoryLink", "Candidate", "SimilarGap", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
+__all__ = ["Evidence", "CategoryLink", "Candidate", "NamedCategory", "SimilarGap", "Suggestion", "Completion", "Lexicon", "Suggester", "FEATURES", "builtin_knowledge"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -174,6 +174,17 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class NamedCategory:
+    """An EHR category whose own title or inclusion term says what the phrase says (the same words after
+    normalisation, ``matched``): a code for a phrase that the concept layer has no concept for ("black eye":
+    no HPO concept, but ICD-10-CM S00.1 lists "Black eye"), or whose concept has no code."""
+
+    category_id: str
+    label: str
+    matched: str
+
+
+@dataclass(frozen=True)
 class SimilarGap:
     """A patient phrasing already known to have no established concept (a curated gap) that resembles the
     phrase: the same hole in the vocabulary, met again."""
@@ -195,6 +206,8 @@ class Suggestion:
     # and the value from which it calls a gap (a top score says which concept is likeliest, not whether any is).
     gap_likelihood: float | None = None
     gap_threshold: float | None = None
+    # Codes whose own title or inclusion term the phrase says, for a gap or a phrase whose concept has none.
+    named_categories: tuple[NamedCategory, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -963,6 +976,22 @@ class _Index:
 # The built-in vocabularies as a lexicon of names and lay phrasings to align with given concepts.
 
 
+def _category_names(knowledge: "Knowledge") -> dict[str, tuple[NamedCategory, ...]]:
+    """The codable categories by the key (:func:`textnorm.key`) of their title and of each inclusion term, so
+    that a phrase can be met by the category that names it, with or without a concept between."""
+    named: dict[str, list[NamedCategory]] = defaultdict(list)
+    for cat in knowledge.categories.values():
+        # External causes (V00-Y99: "Flood", "Fall from chair") say how an injury came about, not what a
+        # patient feels ("flooding" is heavy periods).
+        if not cat.codable or cat.id.startswith(("ICD10CM:V", "ICD10CM:W", "ICD10CM:X", "ICD10CM:Y")):
+            continue
+        for text in dict.fromkeys((cat.label, *cat.inclusion_terms)):
+            k = textnorm.key(strip_qualifiers(text))
+            if k and all(n.category_id != cat.id for n in named[k]):
+                named[k].append(NamedCategory(cat.id, cat.label, text))
+    return {k: tuple(v) for k, v in named.items()}
+
+
 def _category_links(knowledge: "Knowledge") -> dict[str, tuple[CategoryLink, ...]]:
     """Per concept, the categories it reaches, strongest first (:func:`hgap.ontology.model.concept_categories`)."""
     from hgap.ontology.model import concept_categories
@@ -1147,6 +1176,8 @@ class Suggester:
         self.sim_floor = _UNFITTED_SIM_FLOOR
         self.fitted = False  # False: gap by the similarity floor and a probability floor only
         self.categories: dict[str, tuple["CategoryLink", ...]] = {}
+        self.category_names: dict[str, tuple[NamedCategory, ...]] = {}  # (built-in mode) key → categories named so
+        self.codable: frozenset[str] = frozenset()  # (built-in mode) the categories a code can be recorded under
         self.fit_report: dict[str, float] = {}
         self.qualifiers: dict[str, tuple[str, str]] = {}  # word stem → HPO clinical modifier (id, label)
 
@@ -1300,6 +1331,8 @@ class Suggester:
                     docs.add(index[m.subject_id], "inclusion_term", t)
         self._finish(docs)
         self.categories = _category_links(knowledge)
+        self.category_names = _category_names(knowledge)
+        self.codable = frozenset(c.id for c in knowledge.categories.values() if c.codable)
         if "qualifiers" in self.features:
             self.qualifiers = qualifier_words(knowledge)
         if embedder is not None:
@@ -1748,7 +1781,8 @@ class Suggester:
                 status = SuggestionStatus.GAP if p_gap[i] >= self.gap_t else SuggestionStatus.SUGGESTED
             else:
                 status = SuggestionStatus.GAP if prob[i].max() < _UNFITTED_P_FLOOR else SuggestionStatus.SUGGESTED
-            results.append(Suggestion(phrase, status, tuple(cands), gap_likelihood=likelihood, gap_threshold=threshold))
+            results.append(Suggestion(phrase, status, tuple(cands), gap_likelihood=likelihood, gap_threshold=threshold,
+                                      named_categories=self._named_categories(fx["keys"][i], status, cands)))
         return results, named, fx
 
     def _read_qualified(self, results: list[Suggestion], top: int) -> list[Suggestion]:
@@ -1774,7 +1808,8 @@ class Suggester:
                 notes = tuple(Evidence("qualifier", q.word, f"a clinical modifier recorded alongside: {q.label} ({q.modifier_id})", 1.0)
                               for q in found)
                 results[i] = Suggestion(results[i].phrase, SuggestionStatus.SUGGESTED,
-                                        (replace(first, evidence=first.evidence + notes), *answer.candidates[1:]))
+                                        (replace(first, evidence=first.evidence + notes), *answer.candidates[1:]),
+                                        named_categories=answer.named_categories)
         return results
 
     def similar_gaps(self, phrases: Sequence[str], limit: int = _SIMILAR_GAPS) -> list[tuple[SimilarGap, ...]]:
@@ -1818,6 +1853,18 @@ class Suggester:
     def gap_keys(self) -> frozenset[str]:
         """The keys (:func:`hgap.graph.textnorm.key`) of the phrasings known to be gaps."""
         return frozenset(k for k in map(textnorm.key, self.gap_texts) if k)
+
+    def _named_categories(self, key: str, status: SuggestionStatus, cands: Sequence[Candidate]) -> tuple[NamedCategory, ...]:
+        """The codes whose title or inclusion term the phrase says (its key), where they are news: for a gap,
+        and for a phrase whose first concept reaches no code (an uncodable concept). Keys as read are left out:
+        a lay word read as its clinical word is a looser match than a code should rest on."""
+        names = getattr(self, "category_names", None)
+        found = names.get(key, ()) if names else ()
+        if not found:
+            return ()
+        if status is not SuggestionStatus.GAP and cands and any(g.category_id in self.codable for g in cands[0].categories):
+            return ()
+        return found
 
     def _is_known(self, key: str, concept: int) -> bool:
         """Whether ``key`` is a recorded phrasing or a name of ``concept`` (its number)."""

@@ -53,6 +53,8 @@ def as_dict(s: Suggestion) -> dict:
             for i, c in enumerate(s.candidates, 1)
         ],
         "similar_gaps": [{"text": g.text, "score": g.score} for g in s.similar_gaps],
+        "named_categories": [{"category_id": n.category_id, "label": n.label, "matched": n.matched}
+                             for n in s.named_categories],
         "gap_likelihood": s.gap_likelihood,
         "gap_threshold": s.gap_threshold,
     }
@@ -70,6 +72,10 @@ def describe(s: Suggestion, max_categories: int = 4, min_score: float = 0.01) ->
     if s.gap_likelihood is not None and s.gap_threshold is not None:
         # A gap's nearest concept can score high (it is the likeliest of them) while none may fit: say so.
         lines.append(f"  (likelihood that no concept fits: {s.gap_likelihood:.2f}; a gap from {s.gap_threshold:.2f})")
+    if s.named_categories:  # a code for it, even where no concept fits: before the concepts
+        lines.append("  EHR categories that name it themselves" + (" (a code, though no concept):" if s.status is SuggestionStatus.GAP else ":"))
+        lines.extend(f"     → {n.category_id} {n.label}" + ("" if n.matched == n.label else f" (lists {n.matched!r})")
+                     for n in s.named_categories)
     if not s.candidates:
         lines.append("  (no concept is even near)")
     shown = [c for i, c in enumerate(s.candidates) if i == 0 or c.score >= min_score]

@@ -83,6 +83,9 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     assert suggester.suggest("zaps in my brain when I look sideways").status is SuggestionStatus.GAP
     wee = suggester.suggest("my wee burns")  # lay words: wee → urine, urination
     assert "HP:0100518" in [c.concept_id for c in wee.candidates[:3]]  # dysuria
+    # HPO has no concept for a black eye; ICD-10-CM S00.1 lists it, so the answer gives the code.
+    black_eye = suggester.suggest("I have a black eye")
+    assert "ICD10CM:S00.1" in [n.category_id for n in black_eye.named_categories]
 
 
 def test_the_impact_example_in_the_help_bridges_real_gaps(real_graph: LoadedGraph, real_home: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

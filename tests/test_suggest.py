@@ -788,3 +788,42 @@ def test_dense_product_is_the_sparse_product() -> None:
         assert got.shape == want.shape
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     assert len(DenseProduct(m.tocsr(), common=30).common) >= 3
+
+
+def test_a_category_that_names_the_phrase_is_given_where_no_concept_reaches_it() -> None:
+    """"I have a black eye": no concept, but a category lists "Black eye" among its inclusion terms. The
+    answer names that category (its code is what a clinician can record), and only where the first concept
+    does not reach it already."""
+    from hgap.graph.suggest_io import as_dict, describe
+    from hgap.ontology.model import Category, Mapping
+
+    knowledge = Knowledge(
+        concepts={"HP:1": Concept("HP:1", "Eye pain", synonyms=(Synonym("Sore eye", "EXACT", "layperson"),)),
+                  "HP:2": Concept("HP:2", "Headache")},
+        categories={
+            "ICD10CM:S00.1": Category("ICD10CM:S00.1", "Contusion of eyelid and periocular area", "icd10cm_code",
+                                      inclusion_terms=("Black eye",)),
+            "ICD10CM:R51.9": Category("ICD10CM:R51.9", "Headache, unspecified", "icd10cm_code"),
+            "ICD10CM:R51.0": Category("ICD10CM:R51.0", "Headache with orthostatic component", "icd10cm_code",
+                                      inclusion_terms=("Sore eye",)),  # (made up) names a known phrasing
+            "ICD10CM:R50-R69": Category("ICD10CM:R50-R69", "General symptoms and signs", "icd10cm_block",
+                                        inclusion_terms=("Eye pain",)),  # a block is not codable
+        },
+        mappings=[Mapping("HP:2", "skos:exactMatch", "ICD10CM:R51.9", "semapv:ManualMappingCuration", 0.95)],
+    )
+    s = Suggester.from_knowledge(knowledge)
+    black_eye = s.suggest("I have a black eye")
+    assert [(n.category_id, n.matched) for n in black_eye.named_categories] == [("ICD10CM:S00.1", "Black eye")]
+    assert as_dict(black_eye)["named_categories"] == [
+        {"category_id": "ICD10CM:S00.1", "label": "Contusion of eyelid and periocular area", "matched": "Black eye"}]
+    assert "ICD10CM:S00.1 Contusion of eyelid and periocular area (lists 'Black eye')" in describe(black_eye)
+    # "Headaches": its concept reaches a code (R51.9), so none is added beside it.
+    headaches = s.suggest("headaches")
+    assert headaches.candidates[0].concept_id == "HP:2" and headaches.named_categories == ()
+    # "eye pain": its concept reaches no code, and the only category that names it is a block: nothing.
+    assert s.suggest("eye pain").named_categories == ()
+    # "sore eye" is Eye pain's known phrasing, and Eye pain reaches no code: the code that names it is given.
+    sore_eye = s.suggest("sore eye")
+    assert sore_eye.status.value == "known" and [n.category_id for n in sore_eye.named_categories] == ["ICD10CM:R51.0"]
+    # Given tables (the evaluation contract) have no categories.
+    assert Suggester.from_tables([("C", "Eye pain")], []).suggest("black eye").named_categories == ()

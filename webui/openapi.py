@@ -131,6 +131,12 @@ def openapi_document(server: str = "") -> dict[str, Any]:
             "similar_gaps": {"type": "array", "description": "for a gap: known unplaced patient phrasings that resemble it",
                              "items": {"type": "object", "required": ["text", "score"], "properties": {
                                  "text": {"type": "string"}, "score": {"type": "number"}}}},
+            "named_categories": {"type": "array", "description": "EHR categories whose own title or inclusion term "
+                                 "is the phrase (same words after normalisation) and that its first concept does not "
+                                 "reach: a code even where no concept fits",
+                                 "items": {"type": "object", "required": ["category_id", "label", "matched"], "properties": {
+                                     "category_id": {"type": "string"}, "label": {"type": "string"},
+                                     "matched": {"type": "string"}}}},
             "gap_likelihood": {"type": "number", "nullable": True, "description": "when the fitted gap decision chose "
                                "between suggested and gap: its estimate that no concept fits"},
             "gap_threshold": {"type": "number", "nullable": True, "description": "the likelihood from which it calls a gap"}}},
