@@ -1,9 +1,10 @@
-"""Batch speed of this checkout's suggester against another revision's, alternated in one run.
+"""Speed of this checkout's suggester against another revision's, alternated in one run.
 
 The shared machine's speed wanders by a third within an hour, so a change's cost or gain is measured side by
 side: the revision is checked out into a temporary git worktree, and each round runs one fresh process per code
 (the order swapped every round) over AskAPatient's validation phrasings against its tables (from
-../shared/eval; fits cached), with the static embeddings where installed. Prints each run, the medians, their
+../shared/eval; fits cached), with the static embeddings where installed: batch phrases/s with the default
+threads and with one, then single-phrase latency over 300 phrasings. Prints each run, the medians, the batch
 ratio, and the machine reference before and after.
 
     python benchmarks/compare_code.py --rev HEAD~2 [--rounds 4] [--repeat 3] [--embeddings static|none]
@@ -71,7 +72,14 @@ def child(root: str, repeat: int, kind: str) -> None:
         t2 = time.perf_counter()
         one.append(len(phrases) / (t1 - t0))
         two.append(len(phrases) / (t2 - t1))
-    print(json.dumps({"code": suggest.__file__, "two": statistics.median(two), "one": statistics.median(one)}))
+    latencies = []
+    for p in phrases[:300]:
+        t0 = time.perf_counter()
+        s.suggest(p)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    print(json.dumps({"code": suggest.__file__, "two": statistics.median(two), "one": statistics.median(one),
+                      "p50": latencies[len(latencies) // 2], "p99": latencies[int(len(latencies) * 0.99)]}))
 
 
 def main() -> int:
@@ -103,14 +111,16 @@ def main() -> int:
                     result = json.loads(out.stdout.strip().splitlines()[-1])
                     runs[name].append(result)
                     print(f"round {r + 1}, {name} ({result['code']}): {result['two']:,.0f} phrases/s "
-                          f"(one thread {result['one']:,.0f})", flush=True)
+                          f"(one thread {result['one']:,.0f}), single phrase p50 {result['p50']:.1f} ms, "
+                          f"p99 {result['p99']:.1f} ms", flush=True)
         finally:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
-    medians = {name: (statistics.median(x["two"] for x in rs), statistics.median(x["one"] for x in rs))
+    medians = {name: tuple(statistics.median(x[k] for x in rs) for k in ("two", "one", "p50", "p99"))
                for name, rs in runs.items()}
-    (new_two, new_one), (old_two, old_one) = medians.values()
-    for name, (two, one) in medians.items():
-        print(f"{name}: median {two:,.0f} phrases/s (one thread {one:,.0f}) over {args.rounds} rounds")
+    (new_two, new_one, *_), (old_two, old_one, *_) = medians.values()
+    for name, (two, one, p50, p99) in medians.items():
+        print(f"{name}: median {two:,.0f} phrases/s (one thread {one:,.0f}), single phrase p50 {p50:.1f} ms, "
+              f"p99 {p99:.1f} ms, over {args.rounds} rounds")
     print(f"ratio this checkout / {args.rev}: {new_two / old_two:.3f} (one thread {new_one / old_one:.3f})")
     print(machine_reference())
     return 0
