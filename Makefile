@@ -25,7 +25,7 @@ run: build
 	$(BIN)/hgap serve --host $(HOST) --port $(PORT) $(SERVE_FLAGS)
 
 test: $(BIN)/hgap
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=10
 
 test-fast: $(BIN)/hgap
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
