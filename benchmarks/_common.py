@@ -89,6 +89,26 @@ def machine_line() -> str:
     return f"machine: {os.cpu_count()} CPUs, load average {one:.1f} (1 min) {five:.1f} (5 min)"
 
 
+def suggest_speed(suggester, phrases: list[str], singles: int = 500) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
+    """One round of a suggester's speed: batch phrases/s with one thread, then with the default (a thread per
+    core), then single-phrase p50 and p99 latency in ms over the first ``singles`` phrases."""
+    import time
+
+    t0 = time.perf_counter()
+    suggester.suggest_many(phrases, workers=1)
+    one = len(phrases) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    suggester.suggest_many(phrases)
+    default = len(phrases) / (time.perf_counter() - t0)
+    lat = []
+    for p in phrases[:singles]:
+        t0 = time.perf_counter()
+        suggester.suggest(p)
+        lat.append((time.perf_counter() - t0) * 1000)
+    lat.sort()
+    return default, one, lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+
+
 def machine_reference(repeat: int = 5) -> str:
     """How fast this machine is right now, on a fixed workload that is not hgap's: a pure-Python loop and a
     float32 matrix product on one BLAS thread (medians). This shared machine's speed wanders by a third within

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine_line, machine_reference  # noqa: E402
+from _common import machine_line, machine_reference, suggest_speed  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
@@ -40,20 +40,8 @@ def measure(name: str, build, phrases: list[str], repeat: int) -> None:  # type:
         s = build()
         builds.append(time.perf_counter() - t0)
         s.suggest_many(phrases[:50])  # first-call set-up (folded document texts) is not throughput
-        t0 = time.perf_counter()
-        s.suggest_many(phrases, workers=1)
-        rates1.append(len(phrases) / (time.perf_counter() - t0))
-        t0 = time.perf_counter()
-        s.suggest_many(phrases)
-        rates.append(len(phrases) / (time.perf_counter() - t0))
-        lat = []
-        for p in phrases[:500]:
-            t0 = time.perf_counter()
-            s.suggest(p)
-            lat.append((time.perf_counter() - t0) * 1000)
-        lat.sort()
-        p50s.append(lat[len(lat) // 2])
-        p99s.append(lat[min(len(lat) - 1, int(len(lat) * 0.99))])
+        for figures, value in zip((rates, rates1, p50s, p99s), suggest_speed(s, phrases)):
+            figures.append(value)
     med = statistics.median
     print(f"{name}: concepts={len(s.ids)} documents={len(s.doc_text)} build_s={med(builds):.2f} "
           f"batch_phrases/s={med(rates):.0f} (one thread {med(rates1):.0f}, ratio {med(rates) / med(rates1):.2f}) "

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPO, machine_line, machine_reference  # noqa: E402
+from _common import REPO, machine_line, machine_reference, suggest_speed  # noqa: E402
 
 DATA = REPO.parent / "shared" / "eval"
 # hgap's packages and the folders they are installed from (pyproject.toml's package-dir).
@@ -46,7 +46,6 @@ def child(root: str, repeat: int, kind: str) -> None:
         sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
         sys.path.insert(0, root)
     import csv
-    import time
 
     from hgap.graph import suggest
     from hgap.graph.embeddings import load_embedder
@@ -63,23 +62,9 @@ def child(root: str, repeat: int, kind: str) -> None:
     embedder = load_embedder(kind) if kind != "none" else None
     s = suggest.Suggester.from_tables(concepts, known, Lexicon.builtin(), embedder=embedder)
     s.suggest_many(phrases[:50])
-    one, two = [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        s.suggest_many(phrases, workers=1)
-        t1 = time.perf_counter()
-        s.suggest_many(phrases)
-        t2 = time.perf_counter()
-        one.append(len(phrases) / (t1 - t0))
-        two.append(len(phrases) / (t2 - t1))
-    latencies = []
-    for p in phrases[:300]:
-        t0 = time.perf_counter()
-        s.suggest(p)
-        latencies.append((time.perf_counter() - t0) * 1000)
-    latencies.sort()
-    print(json.dumps({"code": suggest.__file__, "two": statistics.median(two), "one": statistics.median(one),
-                      "p50": latencies[len(latencies) // 2], "p99": latencies[int(len(latencies) * 0.99)]}))
+    rounds = [suggest_speed(s, phrases, singles=300) for _ in range(repeat)]
+    two, one, p50, p99 = (statistics.median(values) for values in zip(*rounds))
+    print(json.dumps({"code": suggest.__file__, "two": two, "one": one, "p50": p50, "p99": p99}))
 
 
 def main() -> int:
