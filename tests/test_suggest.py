@@ -774,13 +774,15 @@ def test_the_same_graph_gives_the_same_fit_in_every_process() -> None:
 def test_dense_product_is_the_sparse_product() -> None:
     """The split product the suggester takes phrase-document cosines with (dense rows for the common terms,
     sparse for the rest) gives what scipy's sparse product gives, common terms or none."""
+    from scipy.sparse import csr_matrix
     from scipy.sparse import random as sparse_random
 
     from hgap.graph._sparse import DenseProduct
 
     rng = np.random.default_rng(7)
-    m = sparse_random(300, 500, density=0.05, format="csr", dtype=np.float32, random_state=rng)
-    m[:3] = rng.random((3, 500), dtype=np.float32)  # three terms in every column
+    terms = sparse_random(300, 500, density=0.05, dtype=np.float32, random_state=rng).toarray()
+    terms[:3] = rng.random((3, 500), dtype=np.float32)  # three terms in every column
+    m = csr_matrix(terms)
     q = sparse_random(40, 300, density=0.1, format="csr", dtype=np.float32, random_state=rng)
     want = (q @ m).toarray()
     for common in (0, 30, 1000):  # every term dense, a few, none
