@@ -714,7 +714,7 @@ class _Index:
         """Phrase-document and phrase-centroid cosines (characters, words): dense arrays for a small index,
         sparse matrices for a large one."""
         if self.dense:
-            if getattr(self, "_char_products", None) is None:  # made on first use
+            if self._char_products is None:  # made on first use
                 self._char_products = (DenseProduct(self.xct), DenseProduct(self.cct))
             to_docs, to_centroids = self._char_products
             return to_docs(qc), (qw @ self.xwt).toarray(), to_centroids(qc), (qw @ self.cwt).toarray()
@@ -1008,11 +1008,16 @@ class _PackedTable:
         return None
 
 
+def _folded(text: str) -> str:
+    """``text`` with case and runs of spaces folded: what the evidence calls word for word ("exact")."""
+    return " ".join(text.casefold().split())
+
+
 def _category_names(knowledge: "Knowledge") -> _PackedTable:
     """The codable categories by the key (:func:`textnorm.key`) of their title and of each inclusion term, so
     that a phrase can be met by the category that names it, with or without a concept between. Each key's
     categories are a line "id, label, text matched" (tab-separated) each."""
-    named: dict[str, list[NamedCategory]] = defaultdict(list)
+    named: dict[str, dict[str, str]] = defaultdict(dict)  # key -> category id -> its line
     for cat in knowledge.categories.values():
         # External causes (V00-Y99: "Flood", "Fall from chair") say how an injury came about, not what a
         # patient feels ("flooding" is heavy periods).
@@ -1020,9 +1025,9 @@ def _category_names(knowledge: "Knowledge") -> _PackedTable:
             continue
         for text in dict.fromkeys((cat.label, *cat.inclusion_terms)):
             k = textnorm.key(strip_qualifiers(text))
-            if k and all(n.category_id != cat.id for n in named[k]):
-                named[k].append(NamedCategory(cat.id, cat.label, text))
-    return _PackedTable({k: "\n".join(f"{n.category_id}\t{n.label}\t{n.matched}" for n in v) for k, v in named.items()})
+            if k:
+                named[k].setdefault(cat.id, f"{cat.id}\t{cat.label}\t{text}")
+    return _PackedTable({k: "\n".join(lines.values()) for k, lines in named.items()})
 
 
 def _category_links(knowledge: "Knowledge") -> dict[str, tuple[CategoryLink, ...]]:
@@ -1778,8 +1783,8 @@ class Suggester:
                 orders[i] = np.concatenate([[j], orders[i][orders[i] != j]])[:top]
         # Plain lists: the loops below read them element by element (a numpy scalar costs more, under the GIL).
         cand_l, valid_l, prob_l, orders_l = fx["cand"].tolist(), fx["valid"].tolist(), prob.tolist(), orders.tolist()
-        picked = [[cand_l[i][j] for j in orders_l[i] if valid_l[i][j]] for i in range(len(phrases))]
-        evidence = self._evidence_batch(picked, fx, phrases)
+        ranked = [[(cand_l[i][j], prob_l[i][j]) for j in orders_l[i] if valid_l[i][j]] for i in range(len(phrases))]
+        evidence = self._evidence_batch([[c for c, _ in r] for r in ranked], fx, phrases)
         results, named = [], []
         for i, phrase in enumerate(phrases):
             cands: list[Candidate] = []
@@ -1787,8 +1792,7 @@ class Suggester:
                 results.append(Suggestion(phrase, SuggestionStatus.GAP, ()))
                 named.append(False)
                 continue
-            chosen: list[tuple[int, float, tuple[Evidence, ...]]] = [
-                (cand_l[i][j], prob_l[i][j], evidence.get((i, cand_l[i][j]), ())) for j in orders_l[i] if valid_l[i][j]]
+            chosen: list[tuple[int, float, tuple[Evidence, ...]]] = [(c, pr, evidence.get((i, c), ())) for c, pr in ranked[i]]
             if "hierarchy" in self.features:
                 chosen = self._add_parents(chosen, top)
             for c, score, ev in chosen[:top]:
@@ -1892,8 +1896,7 @@ class Suggester:
         """The codes whose title or inclusion term the phrase says (its key), where they are news: for a gap,
         and for a phrase whose first concept reaches no code (an uncodable concept). Keys as read are left out:
         a lay word read as its clinical word is a looser match than a code should rest on."""
-        names = getattr(self, "category_names", None)
-        found = names.get(key) if names else None
+        found = self.category_names.get(key) if self.category_names else None
         if not found or (status is not SuggestionStatus.GAP and cands and cands[0].concept_id in self.coded_concepts):
             return ()
         return tuple(NamedCategory(*line.split("\t")) for line in found.split("\n"))
@@ -1950,7 +1953,7 @@ class Suggester:
         folded_ids, key_ids, folded_id, key_id = self._evidence_ids()
         rows = prows[sel]
         phrase = k // n
-        p_folded = np.array([folded_ids.get(" ".join(p.casefold().split()), -1) for p in phrases], np.int64)
+        p_folded = np.array([folded_ids.get(_folded(p), -1) for p in phrases], np.int64)
         p_key = np.array([key_ids.get(fk, -1) for fk in fx["keys"]], np.int64)
         fid = folded_id[rows]
         exact = fid == p_folded[phrase]
@@ -1995,10 +1998,10 @@ class Suggester:
     def _evidence_ids(self) -> tuple[dict[str, int], dict[str, int], np.ndarray, np.ndarray]:
         """Each document's text folded (case and spaces) and its normalised key, numbered: the numbering of
         each, and every document's two numbers (made once, on first use)."""
-        if getattr(self, "_evidence_numbers", None) is None:
+        if self._evidence_numbers is None:
             folded_ids: dict[str, int] = {}
             key_ids: dict[str, int] = {}
-            folded = [folded_ids.setdefault(" ".join(t.casefold().split()), len(folded_ids)) for t in self.doc_text]
+            folded = [folded_ids.setdefault(_folded(t), len(folded_ids)) for t in self.doc_text]
             keys = [key_ids.setdefault(kk, len(key_ids)) for kk in self.doc_key]
             self._evidence_numbers = (folded_ids, key_ids, np.array(folded, np.int64), np.array(keys, np.int64))
         return self._evidence_numbers
