@@ -13,6 +13,14 @@ words skipped except the particles of :data:`PARTICLES` ("throw it up", "open my
 True
 >>> [(r.covers, r.written, r.clinical[0]) for r in readings(["throw", "blood"], ["throwing", "up", "blood"])]
 [((0,), 'throwing up', 'vomit')]
+
+A negated lay phrase ("not poo": constipation) matches any negation, and a lay phrase inside a longer one
+is read as the longer:
+
+>>> [(r.written, r.clinical) for r in readings(["havent", "poo"], ["havent", "had", "a", "poo"])]
+[('havent had a poo', ('constipation',))]
+>>> [(r.written, r.clinical[0]) for r in readings(["cant", "pas", "water"], ["cant", "pass", "water"])]
+[('cant pass water', 'urinar')]
 """
 from __future__ import annotations
 
@@ -48,9 +56,18 @@ class LayReading(NamedTuple):
     whole: bool = False  # a lay phrase: its words stand for the clinical words, not for themselves
 
 
+# The negations of a lay phrase match one another: "not poo" is also "can't poo", "haven't pooed" and
+# "no poo for days" (normalised, the apostrophe gone). Their stems, as textnorm.stem leaves them.
+NEGATION = "not"
+NEGATIONS = frozenset(textnorm.stem(w) for w in """not no never cant cannot couldnt dont doesnt didnt wont
+    wouldnt havent hasnt hadnt isnt arent wasnt werent unable""".split())
+
+
 def _phrase_stems(words: Sequence[str]) -> list[tuple[int, str]]:
-    """(position, stem) of the words (normalised, as written) that a lay phrase is matched on."""
-    return [(j, textnorm.stem(w)) for j, w in enumerate(words) if w not in textnorm.STOPWORDS or w in PARTICLES]
+    """(position, stem) of the words (normalised, as written) that a lay phrase is matched on, a negation
+    as :data:`NEGATION`."""
+    stems = [(j, textnorm.stem(w)) for j, w in enumerate(words) if w not in textnorm.STOPWORDS or w in PARTICLES]
+    return [(j, NEGATION if s in NEGATIONS else s) for j, s in stems]
 
 
 @lru_cache(maxsize=4)
@@ -106,6 +123,8 @@ def readings(stems: Sequence[str], as_written: Sequence[str], table: LayTable | 
                     first, last = seq[start][0], seq[start + length - 1][0]
                     covers = tuple(content_at[j] for j, _ in seq[start : start + length] if j in content_at)
                     phrases.append(LayReading(covers, " ".join(as_written[first : last + 1]), clinical, True))
+        # A lay phrase inside a longer one is read as the longer: "can't pass water" is not "pass water".
+        phrases = [r for r in phrases if not any(set(r.covers) < set(o.covers) for o in phrases)]
         # A word of a lay phrase is read as the phrase: "passing wind" is not "winded".
         in_phrase = {k for r in phrases for k in r.covers}
         found = sorted([r for r in found if r.covers[0] not in in_phrase] + phrases, key=lambda r: r.covers[0])

@@ -57,9 +57,10 @@ def qualifier_words(knowledge: "Knowledge", path: Path | None = None) -> dict[st
     for cid in sorted(modifiers):
         concept = concepts[cid]
         for text in (concept.label, *(s.text for s in concept.synonyms)):
-            stems = textnorm.content_tokens(text)
-            if len(stems) == 1:
-                words.setdefault(stems[0], (cid, concept.label))
+            # One word as written: "Now and then" (Episodic) would leave "now" alone, which says no pattern.
+            written = textnorm.normalize(text).split()
+            if len(written) == 1 and written[0] not in textnorm.STOPWORDS:
+                words.setdefault(textnorm.stem(written[0]), (cid, concept.label))
     path = path or data_dir() / QUALIFIERS_FILE
     for lineno, row in read_rows(path, ("word", "modifier_id")):
         stems = textnorm.content_tokens(row["word"])

@@ -1215,9 +1215,9 @@ class Suggester:
         self.fitted = False  # False: gap by the similarity floor and a probability floor only
         self.categories: dict[str, tuple["CategoryLink", ...]] = {}
         self.category_names: _PackedTable | None = None  # (built-in mode) key → the categories it names
-        self.coded_concepts: frozenset[str] = frozenset()  # (built-in mode) the concepts that reach a code
         self.fit_report: dict[str, float] = {}
         self.qualifiers: dict[str, tuple[str, str]] = {}  # word stem → HPO clinical modifier (id, label)
+        self.coded_concepts: frozenset[str] = frozenset()  # (built-in mode) the concepts that reach a code
 
     def __getstate__(self) -> dict:
         # The embedding model is not pickled with the suggester (a cached suggester keeps its vectors): a
@@ -1893,13 +1893,17 @@ class Suggester:
         return frozenset(k for k in map(textnorm.key, self.gap_texts) if k)
 
     def _named_categories(self, key: str, status: SuggestionStatus, cands: Sequence[Candidate]) -> tuple[NamedCategory, ...]:
-        """The codes whose title or inclusion term the phrase says (its key), where they are news: for a gap,
-        and for a phrase whose first concept reaches no code (an uncodable concept). Keys as read are left out:
-        a lay word read as its clinical word is a looser match than a code should rest on."""
+        """The codes whose title or inclusion term the phrase says (its key), where they are news: those the
+        first concept does not reach, nor a code above or below one it reaches ("I have a black eye" is S00.1,
+        whichever concept is suggested). For a recorded phrasing only where its concept reaches no code: else
+        its codes come through its concept ("burning up" is a fever, not a burn). Keys as read are left out: a
+        lay word read as its clinical word is a looser match than a code should rest on."""
         found = self.category_names.get(key) if self.category_names else None
-        if not found or (status is not SuggestionStatus.GAP and cands and cands[0].concept_id in self.coded_concepts):
+        if not found or (status is SuggestionStatus.KNOWN and cands and cands[0].concept_id in self.coded_concepts):
             return ()
-        return tuple(NamedCategory(*line.split("\t")) for line in found.split("\n"))
+        reached = [g.category_id for g in cands[0].categories] if cands else []
+        named = (NamedCategory(*line.split("\t")) for line in found.split("\n"))
+        return tuple(n for n in named if not any(n.category_id.startswith(r) or r.startswith(n.category_id) for r in reached))
 
     def _is_known(self, key: str, concept: int) -> bool:
         """Whether ``key`` is a recorded phrasing or a name of ``concept`` (its number)."""

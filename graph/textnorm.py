@@ -32,7 +32,7 @@ _CONTRACTIONS = frozenset("weve youve theyve youre theyre hes shes thats theres 
 STOPWORDS = frozenset(
     """a an the my mine me i im ive id am is are was were be been being have has had having do does did of in
     on at to into onto for from with by and or as so very really bit little some any all this that these
-    those it its it's which who when while then there here up down out over about like just too also
+    those it its it's which who when while then now there here up down out over about like just too also
     feel feeling felt get getting got after before during since your you he she his her they them their
     our we us""".split()
 ) | _CONTRACTIONS

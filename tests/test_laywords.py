@@ -41,6 +41,20 @@ def test_a_lay_phrase_is_read_whole_and_in_order() -> None:
     assert read("I had a seizure") == []
 
 
+def test_a_negated_lay_phrase_matches_any_negation() -> None:
+    # "not poo" (data/lay_words.tsv) is constipation however the patient says the "not".
+    def read(phrase: str) -> list[tuple[str, ...]]:
+        return [r.clinical for r in laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())]
+
+    constipation = (textnorm.content_tokens("constipation")[0],)
+    for phrase in ("I can't poo", "haven't had a poo in days", "not been for a poo", "no poo for a week",
+                   "he hasn't opened his bowels"):
+        assert read(phrase) == [constipation], phrase
+    assert constipation not in read("my poo is runny")  # a word of the phrase, without the negation
+    # The longer phrase is read, not the one inside it: "can't pass water" is not passing water.
+    assert read("I can't pass water") == [tuple(textnorm.content_tokens("urinary retention"))]
+
+
 def test_bad_row_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "lay_words.tsv"
     path.write_text("lay_word\tclinical_words\tnote\nwee\turine\t\nup and out\tvomiting\t\n")

@@ -86,6 +86,13 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     # HPO has no concept for a black eye; ICD-10-CM S00.1 lists it, so the answer gives the code.
     black_eye = suggester.suggest("I have a black eye")
     assert "ICD10CM:S00.1" in [n.category_id for n in black_eye.named_categories]
+    # A negated lay phrase is the absence it says, not the word it negates (diarrhea, hematuria before).
+    for phrase, concept in (("I haven't had a poo in days", "HP:0002019"), ("unable to pass urine", "HP:0000016"),
+                            ("can't hear properly", "HP:0000365")):
+        assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
+    # How often and when are qualifiers, not an unplaced experience.
+    vomit = suggester.suggest("she threw up twice in the night")
+    assert vomit.status is not SuggestionStatus.GAP and vomit.candidates[0].concept_id == "HP:0002013"
 
 
 def test_the_impact_example_in_the_help_bridges_real_gaps(real_graph: LoadedGraph, real_home: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -829,3 +829,13 @@ def test_a_category_that_names_the_phrase_is_given_where_no_concept_reaches_it()
     assert sore_eye.status.value == "known" and [n.category_id for n in sore_eye.named_categories] == ["ICD10CM:R51.0"]
     # Given tables (the evaluation contract) have no categories.
     assert Suggester.from_tables([("C", "Eye pain")], []).suggest("black eye").named_categories == ()
+    # A coded first concept, gap or suggested: the code that names the phrase is still news unless it is one
+    # the concept reaches.
+    ocular = Category("ICD10CM:H57.1", "Ocular pain", "icd10cm_code")
+    for code, named in (("ICD10CM:H57.1", ["ICD10CM:S00.1"]), ("ICD10CM:S00.1", [])):
+        coded = replace(knowledge, concepts={"HP:1": knowledge.concepts["HP:1"]},
+                        categories={**knowledge.categories, ocular.id: ocular},
+                        mappings=[Mapping("HP:1", "skos:exactMatch", code, "semapv:ManualMappingCuration", 0.9)])
+        answer = Suggester.from_knowledge(coded).suggest("I have a black eye")
+        assert answer.candidates[0].concept_id == "HP:1"
+        assert [n.category_id for n in answer.named_categories] == named, code
