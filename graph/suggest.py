@@ -381,12 +381,15 @@ class _Docs:
         words = textnorm.content_tokens(text)
         if not words:
             return
+        # A clinical name is matched on what it names, not on what it excludes (its key, said word for word,
+        # is still the whole name); a patient's "can't walk without pain" is kept whole.
+        matched = words if kind in _PATIENT_KINDS else textnorm.content_tokens(textnorm.affirmed(text))
         self.concept.append(concept)
         self.kind.append(kind)
         self.text.append(text)
         self.key.append(" ".join(sorted(set(words))))
-        self.chars.append(" ".join(words))
-        self.words.append(words)
+        self.chars.append(" ".join(matched))
+        self.words.append(matched)
         self.fold.append(fold)
         self.own.append(own)
         self.norm.append(textnorm.normalize(text))
@@ -1775,8 +1778,14 @@ class Suggester:
         p_gap = self._p_gap(fx, prob, lin) if self.fitted else np.zeros(len(phrases))
         orders = np.argsort(-prob, axis=1, kind="stable")[:, :top]
         share = fx["feat"][:, :, _F["exact"]]
+        # Not word for word, but its words (any order, inflected) are recorded for one concept only ("swollen":
+        # Edema's "swelling"): the ranker's fit on held-out phrasings cannot learn this (a held-out phrasing's
+        # words are recorded elsewhere mostly when they are ambiguous, so its vote weight can come out negative).
+        by_key = np.maximum(fx["feat"][:, :, _F["vote"]], fx["feat"][:, :, _F["name_key"]])
+        by_key = np.where((by_key >= 1.0) & (fx["known"][:, None] > 0), by_key, 0.0)
+        share = np.where(share.max(axis=1, keepdims=True) > 0, share, by_key)
         for i in np.flatnonzero(share.max(axis=1) > 0):
-            # A phrasing already mapped, word for word: its majority concept comes first.
+            # A phrasing already mapped (word for word, else by its words): its majority concept comes first.
             j = int(np.lexsort((-prob[i], -share[i]))[0])
             if j != orders[i, 0]:
                 prob[i, j] = prob[i, orders[i, 0]]

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize", "stem", "tokens", "content_tokens", "key", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
+__all__ = ["normalize", "stem", "tokens", "content_tokens", "affirmed", "key", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
 
 # Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
 # typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
@@ -181,6 +181,20 @@ def content_tokens(text: str) -> list[str]:
     words = normalize(text).split()
     kept = [stem(w) for w in words if w not in STOPWORDS]
     return kept or [stem(w) for w in words if w not in _GRAMMAR] or [stem(w) for w in words]
+
+
+_EXCLUSION = re.compile(r"\s+without\b|,\s*not elsewhere classified\b", re.IGNORECASE)
+
+
+def affirmed(text: str) -> str:
+    """A clinical name without what it excludes: "Nausea without vomiting" names nausea, and its "vomiting"
+    must not make it a match for "vomited three times". The name is kept whole when nothing would be left.
+
+    >>> affirmed("Nausea without vomiting"), affirmed("Fever, not elsewhere classified"), affirmed("Without aura")
+    ('Nausea', 'Fever', 'Without aura')
+    """
+    cut = _EXCLUSION.search(text)
+    return text[: cut.start()] if cut and content_tokens(text[: cut.start()]) else text
 
 
 def key(text: str) -> str:

@@ -90,6 +90,9 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     for phrase, concept in (("I haven't had a poo in days", "HP:0002019"), ("unable to pass urine", "HP:0000016"),
                             ("can't hear properly", "HP:0000365")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
+    # "swollen" has the words of Edema's recorded "swelling" (and of no other concept's): Edema, known.
+    swollen = suggester.suggest("swollen")
+    assert (swollen.status, swollen.candidates[0].concept_id) == (SuggestionStatus.KNOWN, "HP:0000969")
     # How often and when are qualifiers, not an unplaced experience.
     vomit = suggester.suggest("she threw up twice in the night")
     assert vomit.status is not SuggestionStatus.GAP and vomit.candidates[0].concept_id == "HP:0002013"

@@ -839,3 +839,15 @@ def test_a_category_that_names_the_phrase_is_given_where_no_concept_reaches_it()
         answer = Suggester.from_knowledge(coded).suggest("I have a black eye")
         assert answer.candidates[0].concept_id == "HP:1"
         assert [n.category_id for n in answer.named_categories] == named, code
+
+
+def test_a_name_is_not_matched_on_what_it_excludes() -> None:
+    # "Nausea without vomiting" names nausea: "vomiting spells" shares a word with it but means the other.
+    knowledge = Knowledge(concepts={
+        "HP:1": Concept("HP:1", "Nausea", synonyms=(Synonym("Nausea without vomiting", "EXACT"),)),
+        "HP:2": Concept("HP:2", "Vomiting"), "HP:3": Concept("HP:3", "Headache")})
+    s = Suggester.from_knowledge(knowledge)
+    assert [c.concept_id for c in s.suggest("vomiting spells").candidates] == ["HP:2"]
+    # Said word for word, the whole name is still its concept's.
+    r = s.suggest("nausea without vomiting")
+    assert (r.status.value, r.candidates[0].concept_id) == ("known", "HP:1")
