@@ -22,6 +22,7 @@ SHOTS = {
     "screenshot-result.png": ("/search?q=pins+and+needles", True),
     "screenshot-gap.png": ("/search?q=my+head+feels+like+it%27s+fizzing", True),
     "screenshot-gaps.png": ("/gaps/clusters", False),
+    "screenshot-named-category.png": ("/search?q=I+have+a+black+eye", True),
 }
 
 
