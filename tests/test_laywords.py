@@ -19,6 +19,7 @@ def test_table_expands_common_lay_words() -> None:
     assert "urination" in clinical("my wee burns")
     assert textnorm.content_tokens("tingling")[0] in clinical("tingly toes")
     assert clinical("pins and needles") == set()
+    assert clinical("my back is killing me") == {"pain"}  # the idiom says how bad it hurts
 
 
 def test_a_lay_phrase_is_read_whole_and_in_order() -> None:
