@@ -3,11 +3,13 @@
 The shared machine's speed wanders by a third within an hour, so a change's cost or gain is measured side by
 side: the revision is checked out into a temporary git worktree, and each round runs one fresh process per code
 (the order swapped every round) over AskAPatient's validation phrasings against its tables (from
-../shared/eval; fits cached), with the static embeddings where installed: batch phrases/s with the default
+../shared/eval; fits cached), or with ``--graph builtin`` over the built graph's own expressions against
+it (``hgap build``'s home, $HGAP_HOME or the default), with the static embeddings where installed: batch phrases/s with the default
 threads and with one, then single-phrase latency over 300 phrasings. Prints each run, the medians, the batch
 ratio, and the machine reference before and after.
 
     python benchmarks/compare_code.py --rev HEAD~2 [--rounds 4] [--repeat 3] [--embeddings static|none]
+                                      [--graph askapatient|builtin]
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ def shim(tree: Path, into: Path) -> Path:
     return into
 
 
-def child(root: str, repeat: int, kind: str) -> None:
+def child(root: str, repeat: int, kind: str, graph: str) -> None:
     """Measure the code under ``root`` ('.' for the installed one); print one JSON line."""
     if root != ".":
         # The editable install's finder comes before sys.path: take it out, so the shim's code is imported.
@@ -55,12 +57,21 @@ def child(root: str, repeat: int, kind: str) -> None:
         with path.open(encoding="utf-8", newline="") as f:
             return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
-    rows = read_tsv(DATA / "askapatient_fold0_dev.tsv")
-    concepts = [(r["concept_id"], r["concept_label"]) for r in read_tsv(DATA / "askapatient_concepts.tsv")]
-    known = [(r["phrase"], r["concept_id"]) for r in rows if r["split"] == "train"]
-    phrases = sorted({r["phrase"] for r in rows if r["split"] == "validation"})
     embedder = load_embedder(kind) if kind != "none" else None
-    s = suggest.Suggester.from_tables(concepts, known, Lexicon.builtin(), embedder=embedder)
+    if graph == "builtin":
+        from hgap.graph.lexicon import load_built
+
+        knowledge = load_built()
+        if knowledge is None:
+            sys.exit("no built graph: run `hgap build` first")
+        phrases = sorted({e.text for e in knowledge.expressions.values()})
+        s = suggest.Suggester.from_knowledge(knowledge, embedder=embedder)
+    else:
+        rows = read_tsv(DATA / "askapatient_fold0_dev.tsv")
+        concepts = [(r["concept_id"], r["concept_label"]) for r in read_tsv(DATA / "askapatient_concepts.tsv")]
+        known = [(r["phrase"], r["concept_id"]) for r in rows if r["split"] == "train"]
+        phrases = sorted({r["phrase"] for r in rows if r["split"] == "validation"})
+        s = suggest.Suggester.from_tables(concepts, known, Lexicon.builtin(), embedder=embedder)
     s.suggest_many(phrases[:50])
     rounds = [suggest_speed(s, phrases, singles=300) for _ in range(repeat)]
     two, one, p50, p99 = (statistics.median(values) for values in zip(*rounds))
@@ -73,12 +84,13 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--repeat", type=int, default=3, help="batches per process (their median is the run's figure)")
     ap.add_argument("--embeddings", default="static", choices=("static", "none"))
+    ap.add_argument("--graph", default="askapatient", choices=("askapatient", "builtin"))
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(args.child, args.repeat, args.embeddings)
+        child(args.child, args.repeat, args.embeddings, args.graph)
         return 0
-    if not (DATA / "askapatient_fold0_dev.tsv").exists():
+    if args.graph == "askapatient" and not (DATA / "askapatient_fold0_dev.tsv").exists():
         print(f"no AskAPatient data under {DATA}", file=sys.stderr)
         return 2
     print(machine_line())
@@ -92,7 +104,8 @@ def main() -> int:
             for r in range(args.rounds):
                 for name in (list(codes) if r % 2 == 0 else list(codes)[::-1]):
                     out = subprocess.run([sys.executable, __file__, "--child", codes[name], "--repeat", str(args.repeat),
-                                          "--embeddings", args.embeddings], capture_output=True, text=True, check=True)
+                                          "--embeddings", args.embeddings, "--graph", args.graph],
+                                         capture_output=True, text=True, check=True)
                     result = json.loads(out.stdout.strip().splitlines()[-1])
                     runs[name].append(result)
                     print(f"round {r + 1}, {name} ({result['code']}): {result['two']:,.0f} phrases/s "
