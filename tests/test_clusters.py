@@ -109,3 +109,18 @@ def test_cli_clusters(fixture_home, monkeypatch, capsys) -> None:  # type: ignor
     data = json.loads(capsys.readouterr().out)
     assert [d["size"] for d in data] == [4, 2]
     assert set(data[0]["expression_ids"]) == BRAIN_ZAPS_FAMILY
+
+
+def test_cli_clusters_nearest_concepts_agree_with_suggest(fixture_home, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    # A one-phrase cluster's nearest concept is what `hgap suggest` puts first for it, with the same embeddings.
+    import json
+
+    from hgap.cli import main
+
+    monkeypatch.setenv("HGAP_HOME", str(fixture_home))
+    assert main(["clusters", "--format", "json", "--no-embeddings"]) == 0
+    single = next(c for c in json.loads(capsys.readouterr().out) if c["size"] == 1 and c["nearest_concepts"])
+    assert main(["suggest", single["representative_text"], "--format", "json", "--no-embeddings"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    answer = answer[0] if isinstance(answer, list) else answer
+    assert single["nearest_concepts"][0]["concept_id"] == answer["candidates"][0]["concept_id"]

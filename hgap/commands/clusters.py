@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 
+from hgap.commands import add_embeddings_option, command_embedder
 from hgap.commands.gaps import add_common, check_top, load_graph
 from hgap.output import emit
 
@@ -28,6 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--lexical", action="store_true",
                    help="find the nearest concepts by the lexical index of concept names (faster, cruder) "
                         "instead of the suggester")
+    add_embeddings_option(p, "find the nearest concepts by the suggester")
     p.set_defaults(run=run)
 
 
@@ -40,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.lexical:
         from hgap.graph.suggest import built_suggester
 
-        suggester = built_suggester(args.home)
+        # The suggester `hgap suggest` answers with (the same embeddings), so that the two agree.
+        suggester = built_suggester(args.home, embedder=command_embedder(args.embeddings)[1])
     expressions = [g.subject_id for g in gaps.unmapped_expressions(G, args.category_kinds)]
     found = list(clusters.gap_clusters(G, expressions, threshold=args.threshold, method=args.method, seed=args.seed,
                                        min_size=args.min_size, suggester=suggester))[:top]
