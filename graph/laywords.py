@@ -56,18 +56,11 @@ class LayReading(NamedTuple):
     whole: bool = False  # a lay phrase: its words stand for the clinical words, not for themselves
 
 
-# The negations of a lay phrase match one another: "not poo" is also "can't poo", "haven't pooed" and
-# "no poo for days" (normalised, the apostrophe gone). Their stems, as textnorm.stem leaves them.
-NEGATION = "not"
-NEGATIONS = frozenset(textnorm.stem(w) for w in """not no never cant cannot couldnt dont doesnt didnt wont
-    wouldnt havent hasnt hadnt isnt arent wasnt werent unable""".split())
-
-
+# A lay phrase's negation matches any negation ("not poo" is also "can't poo", "haven't pooed" and "no poo
+# for days"): the stemmer makes every negation "not" (textnorm).
 def _phrase_stems(words: Sequence[str]) -> list[tuple[int, str]]:
-    """(position, stem) of the words (normalised, as written) that a lay phrase is matched on, a negation
-    as :data:`NEGATION`."""
-    stems = [(j, textnorm.stem(w)) for j, w in enumerate(words) if w not in textnorm.STOPWORDS or w in PARTICLES]
-    return [(j, NEGATION if s in NEGATIONS else s) for j, s in stems]
+    """(position, stem) of the words (normalised, as written) that a lay phrase is matched on."""
+    return [(j, textnorm.stem(w)) for j, w in enumerate(words) if w not in textnorm.STOPWORDS or w in PARTICLES]
 
 
 @lru_cache(maxsize=4)

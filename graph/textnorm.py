@@ -50,6 +50,10 @@ _WORDS = {
     "calves": "calf", "knives": "knife", "halves": "half", "women": "woman", "men": "man", "children": "child",
     "mice": "mouse", "lice": "louse", "geese": "goose", "leaves": "leaf", "lives": "life", "wives": "wife",
     "thighs": "thigh", "ribs": "rib", "swollen": "swell", "sore": "sore",
+    # Negations are one word: "never hungry" is "not hungry", "I can't sleep" "I don't sleep" (normalised,
+    # without the apostrophe).
+    **dict.fromkeys("""no never cant cannot couldnt dont doesnt didnt wont wouldnt havent hasnt hadnt isnt arent
+                    wasnt werent unable""".split(), "not"),
 }
 
 # Substring rules for the Greek- and Latin-derived medical spellings (anaemia, haem-, paed-, oesophagus,
@@ -202,6 +206,8 @@ def key(text: str) -> str:
 
     >>> key("Tingling, hands") == key("hand tingling")
     True
+    >>> key("never hungry") == key("not hungry") == key("I'm not hungry"), key("I can't sleep") == key("unable to sleep")
+    (True, True)
     """
     return " ".join(sorted(set(content_tokens(text))))
 
