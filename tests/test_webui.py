@@ -28,6 +28,19 @@ def test_known_phrase_shows_the_chain(client) -> None:
     assert "reported 3 times" in html
 
 
+def test_a_weakly_placed_recorded_phrase_is_not_called_known(client) -> None:
+    # "fluttery feeling in my chest" is recorded only as relatedMatch (0.5) to Palpitations: a weak bridge.
+    html = client.get("/search", query_string={"q": "fluttery feeling in my chest"}).get_data(as_text=True)
+    assert "Known phrase" not in html
+    status = re.search(r'<p class="status suggested">(.*?)</p>', html, re.S)
+    assert status and "weakly placed" in status.group(1), html
+    assert "Palpitations" in status.group(1) and "relatedMatch" in status.group(1) and "0.50" in status.group(1)
+    assert "Flag this phrase" in html
+    # A strongly recorded phrase is placed by the graph: the gap model's likelihood is not shown beside it.
+    assert "Likelihood that no established concept fits" not in client.get(
+        "/search", query_string={"q": "Pins and needles"}).get_data(as_text=True)
+
+
 def test_a_phrase_known_by_its_words_names_only_its_concept(client) -> None:
     html = client.get("/search", query_string={"q": "Cough, tickly"}).get_data(as_text=True)
     status = re.search(r'<p class="status known">(.*?)</p>', html, re.S)

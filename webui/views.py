@@ -62,7 +62,8 @@ def search() -> str:
     expressions = result["expressions"]
     mapped = [c for e in expressions for c in e["concepts"]]
     if mapped:  # the graph's own chain: the curated links of the expression
-        status = "known"
+        # Recorded only under a broader or related concept, or with low confidence: a weak bridge, not known.
+        status = "known" if any(c["strong"] for c in mapped) else "weak"
         chain = [{**c, "score": c["confidence"], "known": True, "evidence": [{"kind": "curated mapping", "text": e["text"],
                   "how": f"{c['predicate']} ({c['justification']})", "score": c["confidence"]}]}
                  for e in expressions for c in e["concepts"]]
@@ -77,7 +78,7 @@ def search() -> str:
     # Merge suggester evidence into the curated chain's concepts.
     by_id = {c["concept_id"]: c for c in result["candidates"]}
     for c in chain:
-        if c["id"] in by_id and status == "known" and mapped:
+        if c["id"] in by_id and mapped:
             c["evidence"] = c["evidence"] + [e for e in by_id[c["id"]]["evidence"] if e["kind"] != "parent_of_match"]
     chain_ids = {c["id"] for c in chain}
     nearest = [c for c in result["candidates"] if c["concept_id"] not in chain_ids
@@ -92,8 +93,13 @@ def search() -> str:
                 similar.append({"text": e["text"], "concept_id": c["concept_id"], "label": c["concept_label"],
                                 "kind": e["kind"], "score": e["score"]})
     svg = Markup(chain_svg(q, chain)) if chain else None
+    # The codes that name the phrase are news only where the chain drawn does not reach them already.
+    reached = {g.get("id") or g.get("category_id") for c in chain for g in c.get("categories", ())}
+    named = [n for n in result["named_categories"] if n["category_id"] not in reached]
     return render_template("result.html", q=q, status=status, result=result, chain=chain, nearest=nearest,
-                           similar=similar[:6], svg=svg, flagged=request.args.get("flagged") == "1")
+                           similar=similar[:6], svg=svg, named=named, flagged=request.args.get("flagged") == "1",
+                           # the graph's own placement stands for a recorded phrase; the gap model's guess is not asked
+                           show_likelihood=status != "known")
 
 
 @bp.post("/flag")
