@@ -17,9 +17,9 @@ True
 A negated lay phrase ("not poo": constipation) matches any negation, and a lay phrase inside a longer one
 is read as the longer:
 
->>> [(r.written, r.clinical) for r in readings(["havent", "poo"], ["havent", "had", "a", "poo"])]
+>>> [(r.written, r.clinical) for r in readings(["not", "poo"], ["havent", "had", "a", "poo"])]
 [('havent had a poo', ('constipation',))]
->>> [(r.written, r.clinical[0]) for r in readings(["cant", "pas", "water"], ["cant", "pass", "water"])]
+>>> [(r.written, r.clinical[0]) for r in readings(["not", "pas", "water"], ["cant", "pass", "water"])]
 [('cant pass water', 'urinar')]
 """
 from __future__ import annotations
