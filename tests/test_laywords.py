@@ -52,6 +52,7 @@ def test_a_negated_lay_phrase_matches_any_negation() -> None:
                    "he hasn't opened his bowels"):
         assert read(phrase) == [constipation], phrase
     assert constipation not in read("my poo is runny")  # a word of the phrase, without the negation
+    assert read("I can't see at night") == [tuple(textnorm.content_tokens("nyctalopia night blindness"))]
     # The longer phrase is read, not the one inside it: "can't pass water" is not passing water.
     assert read("I can't pass water") == [tuple(textnorm.content_tokens("urinary retention"))]
 
