@@ -176,8 +176,8 @@ class Candidate:
 @dataclass(frozen=True)
 class NamedCategory:
     """An EHR category whose own title or inclusion term says what the phrase says (the same words after
-    normalisation, ``matched``): a code for a phrase that the concept layer has no concept for ("black eye":
-    no HPO concept, but ICD-10-CM S00.1 lists "Black eye"), or whose concept has no code."""
+    normalisation, ``matched``) and that the phrase's first concept does not reach: a code for a phrase the
+    concept layer cannot place ("black eye": no HPO concept, but ICD-10-CM S00.1 lists "Black eye")."""
 
     category_id: str
     label: str
@@ -206,7 +206,7 @@ class Suggestion:
     # and the value from which it calls a gap (a top score says which concept is likeliest, not whether any is).
     gap_likelihood: float | None = None
     gap_threshold: float | None = None
-    # Codes whose own title or inclusion term the phrase says, for a gap or a phrase whose concept has none.
+    # Codes whose own title or inclusion term the phrase says, that its first concept does not reach.
     named_categories: tuple[NamedCategory, ...] = ()
 
 
@@ -383,7 +383,8 @@ class _Docs:
             return
         # A clinical name is matched on what it names, not on what it excludes (its key, said word for word,
         # is still the whole name); a patient's "can't walk without pain" is kept whole.
-        matched = words if kind in _PATIENT_KINDS else textnorm.content_tokens(textnorm.affirmed(text))
+        named = text if kind in _PATIENT_KINDS else textnorm.affirmed(text)
+        matched = words if named == text else textnorm.content_tokens(named)
         self.concept.append(concept)
         self.kind.append(kind)
         self.text.append(text)
@@ -1781,8 +1782,9 @@ class Suggester:
         # Not word for word, but its words (any order, inflected) are recorded for one concept only ("swollen":
         # Edema's "swelling"): the ranker's fit on held-out phrasings cannot learn this (a held-out phrasing's
         # words are recorded elsewhere mostly when they are ambiguous, so its vote weight can come out negative).
+        # (Only the phrase's own key gives a full vote or name: a key as read counts _READ_WEIGHT.)
         by_key = np.maximum(fx["feat"][:, :, _F["vote"]], fx["feat"][:, :, _F["name_key"]])
-        by_key = np.where((by_key >= 1.0) & (fx["known"][:, None] > 0), by_key, 0.0)
+        by_key = np.where(by_key >= 1.0, by_key, 0.0)
         share = np.where(share.max(axis=1, keepdims=True) > 0, share, by_key)
         for i in np.flatnonzero(share.max(axis=1) > 0):
             # A phrasing already mapped (word for word, else by its words): its majority concept comes first.

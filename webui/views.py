@@ -94,6 +94,7 @@ def search() -> str:
                                 "kind": e["kind"], "score": e["score"]})
     svg = Markup(chain_svg(q, chain)) if chain else None
     # The codes that name the phrase are news only where the chain drawn does not reach them already.
+    # (A curated chain's categories carry "id", the suggester's "category_id".)
     reached = {g.get("id") or g.get("category_id") for c in chain for g in c.get("categories", ())}
     named = [n for n in result["named_categories"] if n["category_id"] not in reached]
     return render_template("result.html", q=q, status=status, result=result, chain=chain, nearest=nearest,
