@@ -1466,7 +1466,9 @@ class Suggester:
         """The embedding of every document (kept under ``~/.cache/hgap`` per text when encoding is slow),
         and per-concept centroids of them."""
         self.embedder = embedder  # first: the fit's cache key names it
-        vecs = _encode_cached(embedder, self.doc_text)
+        # A clinical name means what it names: "Nausea without vomiting" is not near "vomited" in meaning either.
+        named = [t if kind in _PATIENT_KINDS else textnorm.affirmed(t) for t, kind in zip(self.doc_text, self.doc_kind)]
+        vecs = _encode_cached(embedder, named)
         vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
         self.doc_vecs = vecs
         self.emb_centroids = _emb_centroids(vecs, self.doc_concept, len(self.ids))

@@ -95,14 +95,25 @@ def _spell(word: str) -> str:
 _OUR = frozenset({"color", "tumor", "behavior", "odor", "humor", "labor", "favor", "vapor", "rumor", "flavor"})
 
 
+# "Down" after "feel" is a mood, as "low" is, not the particle of a phrasal verb (a filler word): "I feel
+# down all the time" would otherwise be "time" alone. Not where it points somewhere ("feel down there").
+_FEEL_DOWN = re.compile(
+    r"\b(feel|feels|feeling|felt)((?: (?:really|so|very|pretty|quite|rather|a|bit|little|kind|of|kinda|all))*) down\b"
+    r"(?! (?:there|below|here|my|the|your|his|her|into|to)\b)")
+
+
 @lru_cache(maxsize=100_000)
 def normalize(text: str) -> str:
-    """Case, accents, punctuation and British spelling folded; word order and inflections kept.
+    """Case, accents, punctuation and British spelling folded; word order and inflections kept; "feel down"
+    read as "feel low".
 
     >>> normalize("  Paediatric  HAEMORRHAGE (severe) ")
     'pediatric hemorrhage severe'
+    >>> normalize("I've been feeling a bit down"), normalize("I can feel it down there")
+    ('ive been feeling a bit low', 'i can feel it down there')
     """
-    return " ".join(_spell(w) for w in _fold(text).split())
+    folded = " ".join(_spell(w) for w in _fold(text).split())
+    return _FEEL_DOWN.sub(r"\1\2 low", folded) if "down" in folded else folded
 
 
 _VOWELS = frozenset("aeiouy")
@@ -166,8 +177,8 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in normalize(text).split()]
 
 
-# The filler words that carry no meaning even when nothing else is left: "feeling down" keeps both its
-# words, and "I've been feeling really down" is the same phrasing.
+# The filler words that carry no meaning even when nothing else is left: "feeling out of it" keeps its
+# words, and "I've been feeling really out of it" is the same phrasing.
 _GRAMMAR = frozenset(
     """a an the my mine me i im ive id am is are was were be been being have has had having do does did so
     very really too just also it its this that these those which who your you he she his her they them their
@@ -179,8 +190,8 @@ def content_tokens(text: str) -> list[str]:
     """The stems of a phrase without filler words (if only filler words remain: without the grammatical
     ones, such as pronouns and auxiliaries; failing that, all).
 
-    >>> content_tokens("pain in my legs"), content_tokens("I've been feeling really down")
-    (['pain', 'leg'], ['feel', 'down'])
+    >>> content_tokens("pain in my legs"), content_tokens("I've been feeling really out of it")
+    (['pain', 'leg'], ['feel', 'out', 'of'])
     """
     words = normalize(text).split()
     kept = [stem(w) for w in words if w not in STOPWORDS]

@@ -111,3 +111,18 @@ def test_the_impact_example_in_the_help_bridges_real_gaps(real_graph: LoadedGrap
     result = json.loads(capsys.readouterr().out)[0]
     texts = {real_graph.knowledge.expressions[e].text for e in result["expressions_bridged"]}
     assert texts == {"brain zaps", "brain buzzing"}
+
+
+def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None:
+    """With the static meaning model a user gets by default (the 'embeddings' extra)."""
+    pytest.importorskip("model2vec", reason="the optional 'embeddings' extra is not installed")
+    from hgap.graph.embeddings import load_embedder
+    from hgap.graph.suggest import built_suggester
+
+    suggester = built_suggester(real_home, embedder=load_embedder("static"))
+    assert suggester is not None
+    # "feeling down" is a low mood, whatever follows; passing water at night is nocturia, not frequency; a name's
+    # exclusion ("Nausea without vomiting") is not near "vomited" in meaning either.
+    for phrase, concept in (("I feel down all the time", "HP:0000716"), ("I keep needing to pee at night", "HP:0000017"),
+                            ("vomited three times", "HP:0002013"), ("throwing up blood", "HP:0002248")):
+        assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase

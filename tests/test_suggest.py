@@ -525,9 +525,17 @@ def test_a_known_phrasing_with_severity_words_is_its_concept_qualified(with_modi
 
 
 def test_a_phrasing_of_only_filler_words_keeps_its_meaning() -> None:
-    s = Suggester.from_tables([("D", "Depression"), ("H", "Hyperactivity")], [("feeling down", "D"), ("feeling up", "H")])
-    r = s.suggest("I've been feeling really down")
-    assert (r.status.value, r.candidates[0].concept_id) == ("known", "D")
+    s = Suggester.from_tables([("C", "Confusion"), ("H", "Hyperactivity")], [("feeling out of it", "C"), ("feeling up", "H")])
+    r = s.suggest("I've been feeling really out of it")
+    assert (r.status.value, r.candidates[0].concept_id) == ("known", "C")
+
+
+def test_feeling_down_is_a_mood_whatever_else_is_said() -> None:
+    """"down" after "feel" is low mood, not a phrasal verb's particle: "all the time" must not be all that is left."""
+    s = Suggester.from_tables([("D", "Depression"), ("N", "Nausea"), ("T", "Tired all the time")],
+                              [("feeling down", "D"), ("I feel sick all the time", "N"), ("worn out all the time", "T")])
+    assert (s.suggest("I've been feeling really down").status.value, s.suggest("feeling low").status.value) == ("known", "known")
+    assert s.suggest("I feel down all the time").candidates[0].concept_id == "D"
 
 
 def test_built_suggester_is_cached_per_embedding_kind(fixture_home: Path) -> None:
