@@ -55,6 +55,17 @@ def test_a_negated_lay_phrase_matches_any_negation() -> None:
     assert read("I can't see at night") == [tuple(textnorm.content_tokens("nyctalopia night blindness"))]
     # The longer phrase is read, not the one inside it: "can't pass water" is not passing water.
     assert read("I can't pass water") == [tuple(textnorm.content_tokens("urinary retention"))]
+    restless = (textnorm.stem("restlessness"),)  # "restless" and "restlessness" are one stem
+    assert read("my legs won't keep still") == read("I can't sit still") == [restless]
+    assert read("I keep still") == []
+
+
+def test_passing_water_at_night_is_nocturia_in_either_order() -> None:
+    def read(phrase: str) -> list[tuple[str, ...]]:
+        return [r.clinical for r in laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())]
+
+    nocturia = (textnorm.stem("nocturia"),)
+    assert read("I keep needing to pee at night") == read("up in the night for a wee") == [nocturia]
 
 
 def test_bad_row_names_file_and_line(tmp_path: Path) -> None:

@@ -124,5 +124,8 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
     # "feeling down" is a low mood, whatever follows; passing water at night is nocturia, not frequency; a name's
     # exclusion ("Nausea without vomiting") is not near "vomited" in meaning either.
     for phrase, concept in (("I feel down all the time", "HP:0000716"), ("I keep needing to pee at night", "HP:0000017"),
-                            ("vomited three times", "HP:0002013"), ("throwing up blood", "HP:0002248")):
+                            ("vomited three times", "HP:0002013"), ("throwing up blood", "HP:0002248"),
+                            # lay phrases and a joint's site: restless legs, derealization, oral herpes, crepitus
+                            ("my legs won't keep still at night", "HP:0012452"), ("I feel spaced out", "HP:5200218"),
+                            ("I keep getting cold sores", "HP:0410028"), ("my knees click", "HP:0034431")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
