@@ -40,10 +40,38 @@ PARTICLES = frozenset({"up", "down", "out", "off", "over", "in", "on", "away"})
 
 
 class LayTable(NamedTuple):
-    """Lay-word stem → clinical stems, and lay phrase (its stems, particles kept) → clinical stems."""
+    """Lay-word stem → clinical stems, and lay phrase (its stems, particles kept) → clinical stems; ``forms``:
+    per lay-word stem, the words as written that are read as it."""
 
     words: dict[str, tuple[str, ...]]
     phrases: dict[tuple[str, ...], tuple[str, ...]]
+    forms: dict[str, frozenset[str]] = {}
+
+
+def inflections(word: str) -> frozenset[str]:
+    """A lay word as written and its regular inflections and derivations: the forms read as it. Its stem is
+    not enough: "chesty" stems to "chest", "hives" to "hiv", "sleepy" to "sleep", words that mean otherwise.
+
+    >>> {"wees", "weeing", "weed"} <= inflections("wee"), "throbbing" in inflections("throb")
+    (True, True)
+    >>> "chest" in inflections("chesty"), "sleep" in inflections("sleepy"), "sleepiness" in inflections("sleepy")
+    (False, False, True)
+    """
+    forms = {word}
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        forms.add(word[:-1])  # a plural's singular: "guts", "gut"
+    if word.endswith("y") and len(word) > 3 and word[-2] not in "aeiouy":
+        forms |= inflections(word[:-1] + "e")  # "achy": "ache", "aches", "aching"
+    for suffix in ("s", "es", "ed", "ing", "er", "est", "ness", "ly"):
+        forms.add(word + suffix)
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing", word[:-1] + "y"}
+    if word.endswith("y") and len(word) > 2:
+        base = word[:-1]
+        forms |= {base + "ies", base + "ied", base + "ier", base + "iest", base + "iness", base + "ily"}
+    if len(word) >= 3 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+        forms |= {word + word[-1] + suffix for suffix in ("ed", "ing", "er", "y")}  # throb: throbbing
+    return frozenset(forms)
 
 
 class LayReading(NamedTuple):
@@ -68,6 +96,7 @@ def lay_table(path: Path | None = None) -> LayTable:
     """The lay words and lay phrases of ``data/lay_words.tsv`` (or ``path``)."""
     path = path or data_dir() / LAY_WORDS_FILE
     words: dict[str, tuple[str, ...]] = {}
+    forms: dict[str, frozenset[str]] = {}
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
     for lineno, row in read_rows(path, ("lay_word", "clinical_words")):
         written = textnorm.normalize(row["lay_word"]).split()
@@ -80,6 +109,7 @@ def lay_table(path: Path | None = None) -> LayTable:
             targets = tuple(t for t in textnorm.content_tokens(row["clinical_words"]) if t != key)
             if targets:  # none left when normalisation already does it (British spelling: anaemia → anemia)
                 words[key] = tuple(dict.fromkeys(words.get(key, ()) + targets))
+                forms[key] = forms.get(key, frozenset()) | inflections(written[0])
         else:
             stems = tuple(s for _, s in _phrase_stems(written))
             targets = tuple(textnorm.content_tokens(row["clinical_words"]))  # its words may be among them: bowel
@@ -87,7 +117,7 @@ def lay_table(path: Path | None = None) -> LayTable:
                 raise DataError(f"{path}, line {lineno}: clinical_words: {row['clinical_words']!r} add nothing "
                                 f"to the lay phrase {row['lay_word']!r}")
             phrases[stems] = tuple(dict.fromkeys(phrases.get(stems, ()) + targets))
-    return LayTable(words, phrases)
+    return LayTable(words, phrases, forms)
 
 
 def readings(stems: Sequence[str], as_written: Sequence[str], table: LayTable | None = None) -> list[LayReading]:
@@ -102,7 +132,8 @@ def readings(stems: Sequence[str], as_written: Sequence[str], table: LayTable | 
     aligned = len(content) == len(stems)  # else a phrase of filler words only, read by content_tokens' fallback
     found: list[LayReading] = []
     for k, stem in enumerate(stems):
-        if stem in table.words:
+        # As written, when the phrase's words line up with its stems ("chest" is not "chesty").
+        if stem in table.words and (not aligned or content[k][1] in table.forms.get(stem, ())):
             found.append(LayReading((k,), content[k][1] if aligned else stem, table.words[stem]))
     if table.phrases and aligned and len(as_written) > 1:
         seq = _phrase_stems(as_written)

@@ -76,3 +76,15 @@ def test_bad_row_names_file_and_line(tmp_path: Path) -> None:
     path.write_text("lay_word\tclinical_words\tnote\nthrow up\tthrowing\t\n")
     with pytest.raises(DataError, match=r"line 2: clinical_words: 'throwing' add nothing to the lay phrase 'throw up'"):
         laywords.lay_table(path)
+
+
+def test_a_lay_word_is_read_by_its_own_forms_not_by_its_stem() -> None:
+    """"chesty" stems to "chest", "sleepy" to "sleep", "hives" to "hiv": those words must not read as the lay word."""
+    def read(phrase: str) -> list[str]:
+        return [r.written for r in laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())]
+
+    assert read("a chesty cough") == ["chesty"] and read("chest pain") == []
+    assert read("sleep problems") == [] and read("sleepy all day") == ["sleepy"]
+    assert read("hair loss") == [] and read("an HIV test") == [] and read("I came out in hives") == ["hives"]
+    # Inflections of the lay word still are: "weeing", "pooed", "achy" and "aching".
+    assert read("weeing a lot") == ["weeing"] and read("my muscles are aching") == ["aching"]

@@ -127,5 +127,7 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
                             ("vomited three times", "HP:0002013"), ("throwing up blood", "HP:0002248"),
                             # lay phrases and a joint's site: restless legs, derealization, oral herpes, crepitus
                             ("my legs won't keep still at night", "HP:0012452"), ("I feel spaced out", "HP:5200218"),
-                            ("I keep getting cold sores", "HP:0410028"), ("my knees click", "HP:0034431")):
+                            ("I keep getting cold sores", "HP:0410028"), ("my knees click", "HP:0034431"),
+                            # "chest" is not the lay "chesty" (productive cough)
+                            ("my chest is wheezy", "HP:0030828")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
