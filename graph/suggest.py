@@ -1787,6 +1787,9 @@ class Suggester:
         # (Only the phrase's own key gives a full vote or name: a key as read counts _READ_WEIGHT.)
         by_key = np.maximum(fx["feat"][:, :, _F["vote"]], fx["feat"][:, :, _F["name_key"]])
         by_key = np.where(by_key >= 1.0, by_key, 0.0)
+        for i, j in zip(*np.nonzero(by_key)):  # not by words that only stem alike ("HIV" is no "hives")
+            if not self._said_alike(phrases[i], fx["keys"][i], int(fx["cand"][i, j])):
+                by_key[i, j] = 0.0
         share = np.where(share.max(axis=1, keepdims=True) > 0, share, by_key)
         for i in np.flatnonzero(share.max(axis=1) > 0):
             # A phrasing already mapped (word for word, else by its words): its majority concept comes first.
@@ -1814,7 +1817,8 @@ class Suggester:
                                        self.categories.get(cid, ())))
             likelihood = threshold = None
             first = chosen[0][0] if cands else -1
-            known = bool(fx["known"][i]) and bool(cands) and self._is_known(fx["keys"][i], first)
+            known = (bool(fx["known"][i]) and bool(cands) and self._is_known(fx["keys"][i], first)
+                     and self._said_alike(phrase, fx["keys"][i], first))
             # A misspelling of a name or recorded phrasing ("arthrites"), or one in lay words ("nauseous":
             # "nausea"), whatever the gap model makes of the word it does not know.
             misspelt = not known and bool(cands) and any(self._is_known(k, first) for k in fx["read_keys"][i])
@@ -1921,6 +1925,21 @@ class Suggester:
     def _is_known(self, key: str, concept: int) -> bool:
         """Whether ``key`` is a recorded phrasing or a name of ``concept`` (its number)."""
         return concept in self.index.votes.get(key, ()) or concept in self.index.names.get(key, ())
+
+    @functools.cached_property
+    def _rows_by_key(self) -> dict[str, list[int]]:
+        """The documents of each key."""
+        rows: dict[str, list[int]] = defaultdict(list)
+        for r, key in enumerate(self.doc_key):
+            rows[key].append(r)
+        return rows
+
+    def _said_alike(self, phrase: str, key: str, concept: int) -> bool:
+        """Whether a document of ``concept`` with the phrase's ``key`` says the phrase's words, not others the
+        light stemmer makes the same ("HIV" and "hives", "pill" and "piles", "scared" and "scarring")."""
+        strict = textnorm.strict_key(phrase)
+        return any(self.doc_concept[r] == concept and textnorm.strict_key(self.doc_text[r]) == strict
+                   for r in self._rows_by_key.get(key, ()))
 
     def _add_parents(self, chosen: list[tuple[int, float, tuple[Evidence, ...]]], top: int) -> list[tuple[int, float, tuple[Evidence, ...]]]:
         """A phrase that matches a child suggests its parents too (below the child)."""

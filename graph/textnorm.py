@@ -21,7 +21,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize", "stem", "tokens", "content_tokens", "affirmed", "key", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
+__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
 
 # Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
 # typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
@@ -121,6 +121,31 @@ _VOWELS = frozenset("aeiouy")
 _MEASURES = frozenset({"handful", "mouthful", "spoonful", "cupful", "armful", "bellyful", "bucketful"})
 
 
+# A noun whose verb the rules below do not reach (strict stems only: "loss" and "lose" share a light stem).
+_IRREGULAR_STEMS = {"loss": "lose", "losses": "lose"}
+_SHORT_SYLLABLE = re.compile(r"^[^aeiouy]*[aeiouy][^aeiouywx]$")
+
+
+def _short_syllable(w: str) -> bool:
+    """One syllable ending consonant, vowel, consonant (not w, x or y): "spin", "wak", "bon"."""
+    return _SHORT_SYLLABLE.match(w) is not None
+
+
+@lru_cache(maxsize=50_000)
+def strict_stem(word: str) -> str:
+    """:func:`stem` with Porter's rule for a final -e after a short syllable, so that words the light stemmer
+    makes one stay apart: "spine" is not "spinning", "piles" not "pill", "scared" not "scarring", "hives" not
+    "HIV". For telling whether two phrasings say the same words, not for matching: it would part a misspelling
+    ("diziness") from its word, which the light stem keeps together.
+
+    >>> [strict_stem(w) for w in ("spine", "spinning", "piles", "pill", "scared", "scar", "waking", "wake")]
+    ['spine', 'spin', 'pile', 'pil', 'scare', 'scar', 'wake', 'wake']
+    >>> strict_stem("runny") == strict_stem("running"), strict_stem("bony") == strict_stem("bones")
+    (True, True)
+    """
+    return _stem(word, True)
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light English stemmer: plurals, -ing/-ed, -ness, -ly, -ful, -y, final -e, a doubled final consonant
@@ -133,7 +158,13 @@ def stem(word: str) -> str:
     >>> stem("painful"), stem("painfully"), stem("forgetful"), stem("awful")
     ('pain', 'pain', 'forget', 'awful')
     """
+    return _stem(word, False)
+
+
+def _stem(word: str, strict: bool) -> str:
     w = _WORDS.get(word, word)
+    if strict and w in _IRREGULAR_STEMS:
+        return _IRREGULAR_STEMS[w]
     if len(w) <= 3 or w.isdigit():
         return w
     if w.endswith("iness") and len(w) > 6:
@@ -155,6 +186,8 @@ def stem(word: str) -> str:
                 w = base
                 if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "ls":
                     w = w[:-1]
+                elif strict and _short_syllable(w):
+                    w += "e"  # "waking" is "wake", as "spinning" is "spin"
                 break
     if w.endswith("ly") and len(w) > 5:
         w = w[:-2]
@@ -163,7 +196,9 @@ def stem(word: str) -> str:
         w = w[:-3]
     if w.endswith("y") and len(w) > 3 and w[-2] not in _VOWELS:
         w = w[:-1]
-    if w.endswith("e") and len(w) > 3:
+        if strict and _short_syllable(w):
+            w += "e"  # "bony" is "bone"
+    if w.endswith("e") and len(w) > 3 and not (strict and _short_syllable(w[:-1])):
         w = w[:-1]
     # A final double consonant is single ("runny" and "running" are "run", "stiff" and "stiffness" "stif"):
     # a suffix doubles it in some words and not in others, so only the single form is the same in all.
@@ -186,16 +221,33 @@ _GRAMMAR = frozenset(
 ) | _CONTRACTIONS
 
 
+def content_words(text: str) -> list[str]:
+    """The words of a phrase (normalised, as written) without filler words (if only filler words remain:
+    without the grammatical ones, such as pronouns and auxiliaries; failing that, all)."""
+    words = normalize(text).split()
+    return [w for w in words if w not in STOPWORDS] or [w for w in words if w not in _GRAMMAR] or words
+
+
 def content_tokens(text: str) -> list[str]:
-    """The stems of a phrase without filler words (if only filler words remain: without the grammatical
-    ones, such as pronouns and auxiliaries; failing that, all).
+    """The stems of a phrase's :func:`content_words`.
 
     >>> content_tokens("pain in my legs"), content_tokens("I've been feeling really out of it")
     (['pain', 'leg'], ['feel', 'out', 'of'])
     """
-    words = normalize(text).split()
-    kept = [stem(w) for w in words if w not in STOPWORDS]
-    return kept or [stem(w) for w in words if w not in _GRAMMAR] or [stem(w) for w in words]
+    return [stem(w) for w in content_words(text)]
+
+
+def strict_key(text: str) -> str:
+    """:func:`key` by :func:`strict_stem`: two phrasings with one key but not this one say different words
+    that stem alike. A word of four letters or more that is no English word, a misspelling, keeps its light
+    stem: "sweling" is still "swelling".
+
+    >>> key("HIV") == key("hives"), strict_key("HIV") == strict_key("hives"), strict_key("hive") == strict_key("hives")
+    (True, False, True)
+    >>> strict_key("sweling") == strict_key("swelling")
+    True
+    """
+    return " ".join(sorted({strict_stem(w) if len(w) <= 3 or is_english_word(w) else stem(w) for w in content_words(text)}))
 
 
 _EXCLUSION = re.compile(r"\s+without\b|,\s*not elsewhere classified\b", re.IGNORECASE)

@@ -96,6 +96,9 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     # How often and when are qualifiers, not an unplaced experience.
     vomit = suggester.suggest("she threw up twice in the night")
     assert vomit.status is not SuggestionStatus.GAP and vomit.candidates[0].concept_id == "HP:0002013"
+    # Words that only stem alike are not a recorded phrasing: "HIV" is not "hives", "scared" not "scar".
+    assert [suggester.suggest(p).status for p in ("HIV", "scared", "I'm on the pill")].count(SuggestionStatus.KNOWN) == 0
+    assert suggester.suggest("hives").status is SuggestionStatus.KNOWN
 
 
 def test_the_impact_example_in_the_help_bridges_real_gaps(real_graph: LoadedGraph, real_home: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -530,6 +530,15 @@ def test_a_phrasing_of_only_filler_words_keeps_its_meaning() -> None:
     assert (r.status.value, r.candidates[0].concept_id) == ("known", "C")
 
 
+def test_words_that_only_stem_alike_are_not_a_recorded_phrasing() -> None:
+    """"HIV" and "hives" share a light stem, as "pill" and "piles" do: neither is the other's recorded phrasing."""
+    s = Suggester.from_tables([("U", "Urticaria"), ("H", "Hemorrhoids"), ("S", "Scarring")],
+                              [("hives", "U"), ("piles", "H"), ("scar", "S")])
+    assert [s.suggest(p).status.value for p in ("Hives!", "a hive", "I've got piles")] == ["known"] * 3
+    for phrase in ("HIV", "I'm on the pill", "scared"):
+        assert s.suggest(phrase).status.value != "known", phrase
+
+
 def test_feeling_down_is_a_mood_whatever_else_is_said() -> None:
     """"down" after "feel" is low mood, not a phrasal verb's particle: "all the time" must not be all that is left."""
     s = Suggester.from_tables([("D", "Depression"), ("N", "Nausea"), ("T", "Tired all the time")],
