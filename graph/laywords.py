@@ -45,7 +45,7 @@ class LayTable(NamedTuple):
 
     words: dict[str, tuple[str, ...]]
     phrases: dict[tuple[str, ...], tuple[str, ...]]
-    forms: dict[str, frozenset[str]] = {}
+    forms: dict[str, frozenset[str]]
 
 
 def inflections(word: str) -> frozenset[str]:

@@ -365,6 +365,12 @@ class _GapSpace:
 # The documents of a table of concepts.
 
 
+def _named_text(text: str, kind: str) -> str:
+    """What a document is matched and embedded as: a clinical name as what it names, not what it excludes
+    ("Nausea without vomiting" is no match for "vomited"); a patient's "can't walk without pain" whole."""
+    return text if kind in _PATIENT_KINDS else textnorm.affirmed(text)
+
+
 @dataclass
 class _Docs:
     concept: list[int] = field(default_factory=list)
@@ -381,9 +387,7 @@ class _Docs:
         words = textnorm.content_tokens(text)
         if not words:
             return
-        # A clinical name is matched on what it names, not on what it excludes (its key, said word for word,
-        # is still the whole name); a patient's "can't walk without pain" is kept whole.
-        named = text if kind in _PATIENT_KINDS else textnorm.affirmed(text)
+        named = _named_text(text, kind)  # its key, said word for word, is still the whole name
         matched = words if named == text else textnorm.content_tokens(named)
         self.concept.append(concept)
         self.kind.append(kind)
@@ -1466,9 +1470,7 @@ class Suggester:
         """The embedding of every document (kept under ``~/.cache/hgap`` per text when encoding is slow),
         and per-concept centroids of them."""
         self.embedder = embedder  # first: the fit's cache key names it
-        # A clinical name means what it names: "Nausea without vomiting" is not near "vomited" in meaning either.
-        named = [t if kind in _PATIENT_KINDS else textnorm.affirmed(t) for t, kind in zip(self.doc_text, self.doc_kind)]
-        vecs = _encode_cached(embedder, named)
+        vecs = _encode_cached(embedder, [_named_text(t, kind) for t, kind in zip(self.doc_text, self.doc_kind)])
         vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
         self.doc_vecs = vecs
         self.emb_centroids = _emb_centroids(vecs, self.doc_concept, len(self.ids))

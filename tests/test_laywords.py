@@ -9,12 +9,15 @@ from hgap.graph import laywords, textnorm
 from hgap.ontology.tsv import DataError
 
 
+def _readings(phrase: str) -> list[laywords.LayReading]:
+    return laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())
+
+
 def test_table_expands_common_lay_words() -> None:
     assert len(laywords.lay_table().words) > 150
 
     def clinical(phrase: str) -> set[str]:
-        found = laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())
-        return {t for r in found for t in r.clinical}
+        return {t for r in _readings(phrase) for t in r.clinical}
 
     assert "urination" in clinical("my wee burns")
     assert textnorm.content_tokens("tingling")[0] in clinical("tingly toes")
@@ -25,8 +28,7 @@ def test_table_expands_common_lay_words() -> None:
 def test_a_lay_phrase_is_read_whole_and_in_order() -> None:
     # The particle carries the meaning: "throw up" is not "throw", and it may come after the object.
     def read(phrase: str) -> list[tuple[str, tuple[str, ...]]]:
-        found = laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())
-        return [(r.written, r.clinical) for r in found]
+        return [(r.written, r.clinical) for r in _readings(phrase)]
 
     vomit = textnorm.content_tokens("vomiting")[0]
     assert vomit in read("throwing up blood")[0][1]
@@ -45,7 +47,7 @@ def test_a_lay_phrase_is_read_whole_and_in_order() -> None:
 def test_a_negated_lay_phrase_matches_any_negation() -> None:
     # "not poo" (data/lay_words.tsv) is constipation however the patient says the "not".
     def read(phrase: str) -> list[tuple[str, ...]]:
-        return [r.clinical for r in laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())]
+        return [r.clinical for r in _readings(phrase)]
 
     constipation = (textnorm.content_tokens("constipation")[0],)
     for phrase in ("I can't poo", "haven't had a poo in days", "not been for a poo", "no poo for a week",
@@ -62,7 +64,7 @@ def test_a_negated_lay_phrase_matches_any_negation() -> None:
 
 def test_passing_water_at_night_is_nocturia_in_either_order() -> None:
     def read(phrase: str) -> list[tuple[str, ...]]:
-        return [r.clinical for r in laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())]
+        return [r.clinical for r in _readings(phrase)]
 
     nocturia = (textnorm.stem("nocturia"),)
     assert read("I keep needing to pee at night") == read("up in the night for a wee") == [nocturia]
@@ -81,7 +83,7 @@ def test_bad_row_names_file_and_line(tmp_path: Path) -> None:
 def test_a_lay_word_is_read_by_its_own_forms_not_by_its_stem() -> None:
     """"chesty" stems to "chest", "sleepy" to "sleep", "hives" to "hiv": those words must not read as the lay word."""
     def read(phrase: str) -> list[str]:
-        return [r.written for r in laywords.readings(textnorm.content_tokens(phrase), textnorm.normalize(phrase).split())]
+        return [r.written for r in _readings(phrase)]
 
     assert read("a chesty cough") == ["chesty"] and read("chest pain") == []
     assert read("sleep problems") == [] and read("sleepy all day") == ["sleepy"]
