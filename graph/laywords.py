@@ -84,11 +84,21 @@ class LayReading(NamedTuple):
     whole: bool = False  # a lay phrase: its words stand for the clinical words, not for themselves
 
 
+# "Go" says only that a thing moves ("my moods go up and down", "it goes up"), and the light stemmer gives its
+# forms no one stem ("goes" is "goe"): a lay phrase is matched without it.
+_MOTION_VERBS = frozenset({"go", "goes", "going", "gone", "went"})
+
+
 # A lay phrase's negation matches any negation ("not poo" is also "can't poo", "haven't pooed" and "no poo
 # for days"): the stemmer makes every negation "not" (textnorm).
 def _phrase_stems(words: Sequence[str]) -> list[tuple[int, str]]:
-    """(position, stem) of the words (normalised, as written) that a lay phrase is matched on."""
-    return [(j, textnorm.stem(w)) for j, w in enumerate(words) if w not in textnorm.STOPWORDS or w in PARTICLES]
+    """(position, stem) of the words (normalised, as written) that a lay phrase is matched on.
+
+    >>> [s for _, s in _phrase_stems(["my", "mood", "goes", "up", "and", "down"])]
+    ['mood', 'up', 'down']
+    """
+    return [(j, textnorm.stem(w)) for j, w in enumerate(words)
+            if (w not in textnorm.STOPWORDS or w in PARTICLES) and w not in _MOTION_VERBS]
 
 
 @lru_cache(maxsize=4)

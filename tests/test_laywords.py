@@ -70,6 +70,26 @@ def test_passing_water_at_night_is_nocturia_in_either_order() -> None:
     assert read("I keep needing to pee at night") == read("up in the night for a wee") == [nocturia]
 
 
+def test_moods_that_go_up_and_down_whatever_the_form_of_go() -> None:
+    """"goes" stems to "goe": a lay phrase is matched without the verb that only says a thing moves."""
+    def read(phrase: str) -> list[str]:
+        return [r.written for r in _readings(phrase)]
+
+    assert read("my mood is up and down") == ["mood is up and down"]
+    assert read("my moods go up and down") == ["moods go up and down"]
+    assert read("my mood goes up and down") == ["mood goes up and down"]
+    assert read("my mood is down") == []
+
+
+def test_not_waking_is_sleepiness_not_waking_early() -> None:
+    def read(phrase: str) -> list[tuple[str, ...]]:
+        return [r.clinical for r in _readings(phrase)]
+
+    sleepy = tuple(textnorm.content_tokens("hypersomnia somnolence"))
+    assert read("I can't wake up") == read("I can't wake up in the morning") == [sleepy]
+    assert read("I wake up too early") == []
+
+
 def test_bad_row_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "lay_words.tsv"
     path.write_text("lay_word\tclinical_words\tnote\nwee\turine\t\nup and out\tvomiting\t\n")

@@ -132,5 +132,8 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
                             ("my legs won't keep still at night", "HP:0012452"), ("I feel spaced out", "HP:5200218"),
                             ("I keep getting cold sores", "HP:0410028"), ("my knees click", "HP:0034431"),
                             # "chest" is not the lay "chesty" (productive cough)
-                            ("my chest is wheezy", "HP:0030828")):
+                            ("my chest is wheezy", "HP:0030828"),
+                            # fear is anxiety, not "scar" by its stem; moods that go up and down are lability
+                            ("scared", "HP:0000739"), ("I feel frightened", "HP:0000739"),
+                            ("my moods go up and down all day", "HP:0000712"), ("my mood goes up and down", "HP:0000712")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
