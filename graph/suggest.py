@@ -873,6 +873,9 @@ class _Index:
         use_exact = "exact" in feats
         for i, key in enumerate(keys):
             named = self._named_by((key,))
+            if named:  # a name or recorded phrasing only if it says the phrase's words ("scared" is no "scarring")
+                alike = self.owner._said_alike_by(phrases[i], key)
+                named = {c: v for c, v in named.items() if c in alike}
             borrowed = self.borrowed.get(key)
             # Its keys as read (typos and lay words read) name concepts too, a little less surely.
             if not (named or borrowed or read_hits[i]):
@@ -1939,9 +1942,27 @@ class Suggester:
     def _said_alike(self, phrase: str, key: str, concept: int) -> bool:
         """Whether a document of ``concept`` with the phrase's ``key`` says the phrase's words, not others the
         light stemmer makes the same ("HIV" and "hives", "pill" and "piles", "scared" and "scarring")."""
+        return concept in self._said_alike_by(phrase, key)
+
+    def _said_alike_by(self, phrase: str, key: str) -> frozenset[int]:
+        """The concepts with a document of the phrase's ``key`` that says the phrase's words (:meth:`_said_alike`)."""
+        rows = self._rows_by_key.get(key, ())
+        if not rows:
+            return frozenset()
         strict = textnorm.strict_key(phrase)
-        return any(self.doc_concept[r] == concept and textnorm.strict_key(self.doc_text[r]) == strict
-                   for r in self._rows_by_key.get(key, ()))
+        cache = self._doc_strict_keys
+        alike = set()
+        for r in rows:
+            if (doc_key := cache.get(r)) is None:
+                doc_key = cache[r] = textnorm.strict_key(self.doc_text[r])
+            if doc_key == strict:
+                alike.add(self.doc_concept[r])
+        return frozenset(alike)
+
+    @functools.cached_property
+    def _doc_strict_keys(self) -> dict[int, str]:
+        """Per document met so far, its :func:`textnorm.strict_key` (filled as :meth:`_said_alike_by` needs)."""
+        return {}
 
     def _add_parents(self, chosen: list[tuple[int, float, tuple[Evidence, ...]]], top: int) -> list[tuple[int, float, tuple[Evidence, ...]]]:
         """A phrase that matches a child suggests its parents too (below the child)."""

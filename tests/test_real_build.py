@@ -98,6 +98,8 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     assert vomit.status is not SuggestionStatus.GAP and vomit.candidates[0].concept_id == "HP:0002013"
     # Words that only stem alike are not a recorded phrasing: "HIV" is not "hives", "scared" not "scar".
     assert [suggester.suggest(p).status for p in ("HIV", "scared", "I'm on the pill")].count(SuggestionStatus.KNOWN) == 0
+    # ... nor a name: "scared" is not put first as Scarring by the name's words, whatever else it may mean.
+    assert suggester.suggest("scared").candidates[0].concept_id != "HP:0100699"
     assert suggester.suggest("hives").status is SuggestionStatus.KNOWN
 
 
