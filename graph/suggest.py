@@ -1019,6 +1019,12 @@ class _PackedTable:
         return None
 
 
+@functools.lru_cache(maxsize=8192)
+def _strict_key(phrase: str) -> str:
+    """:func:`textnorm.strict_key`, remembered: a phrase's is asked for its ranking and again for its status."""
+    return textnorm.strict_key(phrase)
+
+
 def _folded(text: str) -> str:
     """``text`` with case and runs of spaces folded: what the evidence calls word for word ("exact")."""
     return " ".join(text.casefold().split())
@@ -1235,7 +1241,8 @@ class Suggester:
         # model is loaded, and whoever unpickles attaches it (built_suggester).
         # Caches made while answering are made again after loading.
         state = {**self.__dict__, "embedder": None, "_evidence_numbers": None}
-        state.pop("_stems_cache", None)
+        for cache in ("_stems_cache", "_rows_by_key", "_concepts_by_strict_key"):
+            state.pop(cache, None)
         return state
 
     # -- construction
@@ -1946,22 +1953,19 @@ class Suggester:
 
     def _said_alike_by(self, phrase: str, key: str) -> frozenset[int]:
         """The concepts with a document of the phrase's ``key`` that says the phrase's words (:meth:`_said_alike`)."""
-        rows = self._rows_by_key.get(key, ())
-        if not rows:
+        by_strict = self._concepts_by_strict_key.get(key)
+        if by_strict is None:  # made per key on first use: few keys are ever asked, and each many times
+            grouped: dict[str, set[int]] = defaultdict(set)
+            for r in self._rows_by_key.get(key, ()):
+                grouped[textnorm.strict_key(self.doc_text[r])].add(int(self.doc_concept[r]))
+            by_strict = self._concepts_by_strict_key[key] = {k: frozenset(v) for k, v in grouped.items()}
+        if not by_strict:
             return frozenset()
-        strict = textnorm.strict_key(phrase)
-        cache = self._doc_strict_keys
-        alike = set()
-        for r in rows:
-            if (doc_key := cache.get(r)) is None:
-                doc_key = cache[r] = textnorm.strict_key(self.doc_text[r])
-            if doc_key == strict:
-                alike.add(self.doc_concept[r])
-        return frozenset(alike)
+        return by_strict.get(_strict_key(phrase), frozenset())
 
     @functools.cached_property
-    def _doc_strict_keys(self) -> dict[int, str]:
-        """Per document met so far, its :func:`textnorm.strict_key` (filled as :meth:`_said_alike_by` needs)."""
+    def _concepts_by_strict_key(self) -> dict[str, dict[str, frozenset[int]]]:
+        """Per key met so far: its documents' concepts by their :func:`textnorm.strict_key`."""
         return {}
 
     def _add_parents(self, chosen: list[tuple[int, float, tuple[Evidence, ...]]], top: int) -> list[tuple[int, float, tuple[Evidence, ...]]]:
