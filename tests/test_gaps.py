@@ -7,7 +7,7 @@ from fixture_ids import (
     ALWAYS_NEED_TO_GO, BRAIN_ZAPS, CHEST_FEELS_TIGHT, CREEPY_CRAWLY_LEGS, CRASH_AFTER_EXERTION, FLUTTERY_CHEST,
     GENITOURINARY, HAVING_A_FIT, LIMBS, PHENOTYPIC_ABNORMALITY, R00_1_BRADYCARDIA, R06_2_WHEEZING, RESTLESS_LEGS,
     SEIZURE, UNMAPPED_EXPRESSIONS, URINARY_URGENCY, NERVOUS_SYSTEM, CARDIOVASCULAR, RESPIRATORY, CONSTITUTIONAL,
-    PARESTHESIA,
+    PARESTHESIA, HANGXIETY,
 )
 
 from hgap.graph import gaps
@@ -151,6 +151,39 @@ def test_cli_gaps_kinds_and_formats(fixture_home, monkeypatch, capsys) -> None: 
     # None below Paresthesia: the empty answer says how to ask about ICD-10-CM codes instead.
     assert main(["gaps", "--kind", "uncodable_concept", "--root", PARESTHESIA]) == 0
     assert "no gaps found (with --category-kinds any" in capsys.readouterr().out
+
+
+def test_cli_counts_flags_as_reports(fixture_home, tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A phrase flagged from the terminal (or the web app: one file) is ranked by its flags, as the web app
+    ranks it; a flagged phrase the graph lacks becomes a gap of its own; --no-flags ranks the build alone."""
+    import json
+
+    from hgap.cli import main
+
+    monkeypatch.setenv("HGAP_HOME", str(fixture_home))
+    flags = tmp_path / "flags.jsonl"
+    for phrase in ["Hangxiety!"] * 12 + ["my skin feels like static"]:
+        assert main(["flag", phrase, "--flags", str(flags)]) == 0
+    assert "(12 flags in" in capsys.readouterr().out.splitlines()[11]
+
+    def unmapped(*options: str) -> list[dict]:
+        assert main(["gaps", "--kind", "unmapped_expression", "--format", "json", "--top", "0", *options]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    ranked = unmapped("--flags", str(flags))
+    assert (ranked[0]["subject_id"], ranked[0]["reports"]) == (HANGXIETY, 13)  # 1 in the build + 12 flags
+    assert "my skin feels like static" in {g["subject_label"] for g in ranked}
+    build_only = unmapped("--flags", str(flags), "--no-flags")
+    assert build_only[0]["subject_id"] == BRAIN_ZAPS and len(build_only) == len(ranked) - 1
+    assert main(["flag", "--flags", str(flags), "--format", "json"]) == 0
+    assert [(r["phrase"], r["count"]) for r in json.loads(capsys.readouterr().out)] == [
+        ("Hangxiety!", 12), ("my skin feels like static", 1)]
+    # Bad input: a clear error, nothing stored.
+    assert main(["flag", "  ", "--flags", str(flags)]) == 2
+    assert "phrase: empty" in capsys.readouterr().err
+    assert main(["gaps", "--flags", str(tmp_path / "missing.jsonl")]) == 2
+    assert "missing.jsonl: no such file" in capsys.readouterr().err
+    assert len(flags.read_text().splitlines()) == 13
 
 
 def test_cli_without_a_build(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

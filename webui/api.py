@@ -7,7 +7,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from hgap.ontology.store import QueryError
 
-from .flags import FlagError
+from hgap.ontology.flags import FlagError
 from .openapi import openapi_document
 from .state import GAP_KINDS, GraphState
 

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from hgap.graph.embeddings import embeddings_setting
 from hgap.ontology.build import hgap_home, load
 
-from .flags import FlagStore
+from hgap.ontology.flags import FLAGS_FILE, FlagStore
 from .sparql_worker import WorkerPool
 from .state import GraphState, store_path
 
@@ -45,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     home = Path(app.config.get("HGAP_HOME") or hgap_home())
     app.config["HGAP_HOME"] = str(home)
-    flags_path = Path(app.config.get("FLAGS_PATH") or home / "flags.jsonl")
+    flags_path = Path(app.config.get("FLAGS_PATH") or home / FLAGS_FILE)
     app.config["FLAGS_PATH"] = str(flags_path)
 
     loaded = load(home)

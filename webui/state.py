@@ -5,7 +5,6 @@ Everything here is plain data for the views, the API and the templates; nothing 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import threading
 from collections import defaultdict
 from enum import Enum
@@ -14,10 +13,10 @@ from typing import Any
 
 from hgap.graph import textnorm
 from hgap.ontology.build import LoadedGraph
-from hgap.ontology.model import Expression, Knowledge, Mapping, concept_categories
-from hgap.ontology.vocab import CategoryKind, ExpressionOrigin, ReviewStatus, SynonymType
+from hgap.ontology.model import Knowledge, Mapping, concept_categories
+from hgap.ontology.vocab import CategoryKind, ReviewStatus, SynonymType
 
-from .flags import FlagStore, flag_key
+from hgap.ontology.flags import FlagStore, flag_key, knowledge_with_flags
 
 GAP_KINDS = ("unmapped_expression", "uncodable_concept", "weak_bridge", "stranded_category")
 
@@ -237,29 +236,8 @@ class GraphState:
     # -- gaps, with flags counted
 
     def knowledge_with_flags(self) -> Knowledge:
-        """The knowledge with flag counts added to the report_count of the expressions they name, and the
-        flagged phrases that are no expression of the graph added as (unmapped) user-flag expressions."""
-        counts = self.flags.counts()
-        k = self.knowledge
-        if not counts:
-            return k
-        expressions = dict(k.expressions)
-        seen: set[str] = set()
-        for e in k.expressions.values():
-            n = counts.get(flag_key(e.text), 0)
-            if n:
-                expressions[e.id] = dataclasses.replace(e, report_count=e.report_count + n)
-                seen.add(flag_key(e.text))
-        summaries = {row["key"]: row for row in self.flags.summary()}
-        for key, n in counts.items():
-            if key in seen:
-                continue
-            eid = "HGAPEX:flag-" + hashlib.sha1(key.encode()).hexdigest()[:10]
-            expressions[eid] = Expression(eid, summaries[key]["phrase"], origin=ExpressionOrigin.USER_FLAG,
-                                          origin_ref="flags.jsonl", report_count=n,
-                                          comment="flagged in the web app")
-        return Knowledge(concepts=k.concepts, categories=k.categories, expressions=expressions,
-                         mappings=k.mappings, sources=k.sources)
+        """The knowledge with flags counted as reports (:func:`hgap.ontology.flags.knowledge_with_flags`)."""
+        return knowledge_with_flags(self.knowledge, self.flags)
 
     def graph_with_flags(self) -> Any:
         from hgap.graph.projection import project

@@ -12,7 +12,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from hgap.ontology.store import QueryError
 
-from .flags import FlagError
+from hgap.ontology.flags import FlagError
 from .state import GAP_KINDS, GraphState
 from .svg import chain_svg
 

@@ -15,8 +15,16 @@ KINDS = ("unmapped_expression", "uncodable_concept", "weak_bridge", "stranded_ca
 # Shared by the gap commands
 
 
+def add_flags_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--flags", type=Path,
+                   help="flagged phrases to count as reports (default <home>/flags.jsonl, where `hgap flag` and the "
+                        "web app keep them)")
+    p.add_argument("--no-flags", action="store_true", help="count no flags: the build's own report counts only")
+
+
 def add_common(p: argparse.ArgumentParser, top: int = 20) -> None:
     p.add_argument("--home", type=Path, help="the hgap home holding the build (default: $HGAP_HOME, else ~/.local/share/hgap)")
+    add_flags_option(p)
     p.add_argument("--top", type=int, default=top, help=f"show the first N (default {top}; 0 for all)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--category-kinds", choices=("any", "icd10cm", "section"), default="any",
@@ -24,11 +32,19 @@ def add_common(p: argparse.ArgumentParser, top: int = 20) -> None:
 
 
 def load_graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The projection of the current build (a NoBuildError, which says to run `hgap build`, if none)."""
+    """The projection of the current build (a NoBuildError, which says to run `hgap build`, if none), with
+    the flagged phrases counted as reports, as the web app counts them."""
     from hgap.graph.projection import project
-    from hgap.ontology.build import load_knowledge
+    from hgap.ontology.build import hgap_home, load_knowledge
+    from hgap.ontology.flags import FLAGS_FILE, FlagStore, knowledge_with_flags
 
-    return project(load_knowledge(args.home))
+    knowledge = load_knowledge(args.home)
+    if not args.no_flags:
+        path = args.flags or (args.home or hgap_home()) / FLAGS_FILE
+        if args.flags and not path.exists():
+            raise FileNotFoundError(f"--flags: {path}: no such file")
+        knowledge = knowledge_with_flags(knowledge, FlagStore(path))
+    return project(knowledge)
 
 
 def check_top(top: int) -> int | None:

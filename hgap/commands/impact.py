@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hgap.commands.gaps import load_graph
+from hgap.commands.gaps import add_flags_option, load_graph
 from hgap.output import emit
 
 
@@ -27,6 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="place a proposed concept under an existing one (repeatable)")
     p.add_argument("--confidence", type=float, default=0.9, help="confidence of the --mapping mappings (default 0.9)")
     p.add_argument("--home", type=Path, help="the hgap home holding the build (default: $HGAP_HOME, else ~/.local/share/hgap)")
+    add_flags_option(p)
     p.add_argument("--format", choices=("table", "tsv", "json"), default="table", help="output format (default: table)")
     p.add_argument("--category-kinds", choices=("any", "icd10cm", "section"), default="any",
                    help="what counts as an EHR category (default: any)")

@@ -1,4 +1,6 @@
-"""Flagged phrases: patient phrasings a clinician marked as reaching no concept, kept durably.
+"""Flagged phrases: patient phrasings a clinician marked as reaching no concept, kept durably, and counted
+as reports of the gaps they name (:func:`knowledge_with_flags`) wherever gaps are ranked: the web app and
+``hgap gaps``, ``hgap clusters`` and ``hgap impact`` alike.
 
 Flags are appended to a JSONL file (one JSON object per line) under the hgap home. Each append is one
 ``write`` of a whole line to a file opened in append mode, followed by ``fsync``, under a lock: nothing
@@ -16,13 +18,20 @@ torn last line (a crash mid-write) is skipped when reading.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from hgap.ontology.model import Knowledge
+
+FLAGS_FILE = "flags.jsonl"  # under the hgap home
 MAX_PHRASE = 300
 MAX_NOTE = 1000
 
@@ -146,3 +155,41 @@ class FlagStore:
         except FileNotFoundError:
             return (0, 0)
         return (stat.st_size, stat.st_mtime_ns)
+
+
+def knowledge_with_flags(knowledge: "Knowledge", store: FlagStore) -> "Knowledge":
+    """``knowledge`` with each flag counted as a report: added to the ``report_count`` of the expression it
+    names, and a flagged phrase that is no expression of the graph added as an unmapped user-flag expression
+    (so the gaps rank what clinicians meet). The knowledge itself is not changed.
+
+    >>> import tempfile, pathlib
+    >>> from hgap.ontology.model import Expression, Knowledge
+    >>> store = FlagStore(pathlib.Path(tempfile.mkdtemp()) / "flags.jsonl")
+    >>> for phrase in ("Brain zaps", "brain zaps", "head fizzing"):
+    ...     _ = store.add(phrase)
+    >>> k = knowledge_with_flags(Knowledge(expressions={"E:1": Expression("E:1", "brain zaps")}), store)
+    >>> sorted((e.text, e.report_count, e.origin.value) for e in k.expressions.values())
+    [('brain zaps', 3, 'common_usage'), ('head fizzing', 1, 'user_flag')]
+    """
+    from hgap.ontology.model import Expression, Knowledge
+    from hgap.ontology.vocab import ExpressionOrigin
+
+    counts = store.counts()
+    if not counts:
+        return knowledge
+    expressions = dict(knowledge.expressions)
+    seen: set[str] = set()
+    for e in knowledge.expressions.values():
+        n = counts.get(flag_key(e.text), 0)
+        if n:
+            expressions[e.id] = dataclasses.replace(e, report_count=e.report_count + n)
+            seen.add(flag_key(e.text))
+    summaries = {row["key"]: row for row in store.summary()}
+    for key, n in counts.items():
+        if key in seen:
+            continue
+        eid = "HGAPEX:flag-" + hashlib.sha1(key.encode()).hexdigest()[:10]
+        expressions[eid] = Expression(eid, summaries[key]["phrase"], origin=ExpressionOrigin.USER_FLAG,
+                                      origin_ref=store.path.name, report_count=n, comment="flagged by a clinician")
+    return Knowledge(concepts=knowledge.concepts, categories=knowledge.categories, expressions=expressions,
+                     mappings=knowledge.mappings, sources=knowledge.sources)
