@@ -344,6 +344,11 @@ def test_cli_uses_the_build(fixture_home: Path) -> None:
     text = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home), "pins and needles"],
                           capture_output=True, text=True)
     assert text.returncode == 0 and ids.R20_2_PARESTHESIA in text.stdout and "known" in text.stdout
+    assert "hgap flag" not in text.stdout
+    # A gap answer says how to flag it, in words a shell takes as they are.
+    gap = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home), "brain zaps"],
+                         capture_output=True, text=True)
+    assert f"Flag it for the terminology team: hgap flag 'brain zaps' --home {fixture_home}" in gap.stdout
 
 
 def test_cli_without_build_says_so(tmp_path: Path) -> None:

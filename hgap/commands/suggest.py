@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
 from hgap.commands import add_embeddings_option, command_embedder
+from hgap.ontology.vocab import SuggestionStatus
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -83,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             for r in results:
                 out.write(suggest_io.describe(r) + "\n")
+                if r.status is SuggestionStatus.GAP and not args.concepts:  # the terminology team's way in
+                    home = f" --home {shlex.quote(str(args.home))}" if args.home else ""
+                    out.write(f"  Flag it for the terminology team: hgap flag {shlex.quote(r.phrase)}{home}\n")
     finally:
         if args.output:
             out.close()
