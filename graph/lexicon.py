@@ -36,6 +36,7 @@ class Lexicon:
         self.docs: list[list[tuple[str, str]]] = []
         self.align: dict[str, list[int]] = defaultdict(list)  # key of a name → entries
         self.keys: dict[str, list[int]] = defaultdict(list)  # key of any phrasing → entries
+        self.words: frozenset[str] = frozenset()  # its terms' words as written: clinical words, no typos
 
     def best_matches(self, keys: Sequence[str], aligned: Sequence[bool]) -> tuple[np.ndarray, np.ndarray]:
         """Per phrase (given by its key): the best word cosine with a phrasing of an entry that no given
@@ -124,6 +125,7 @@ class Lexicon:
                 continue
             lex._add(cat.id, [cat.label, *cat.inclusion_terms],
                      [("synonym", cat.label)] + [("inclusion_term", t) for t in cat.inclusion_terms])
+        lex.words = textnorm.written_word_set(text for docs in lex.docs for _, text in docs)
         return lex
 
     @classmethod

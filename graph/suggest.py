@@ -621,6 +621,8 @@ class _Index:
             if use_typo and (unknown or suspect):
                 misspelt = textnorm.unknown_word_stems(p)
                 for w in suspect + unknown:
+                    if written.get(w, w) in owner.clinical_words:  # a real word the concepts lack: no typo
+                        continue
                     fix = owner.correct(w, self, written[w] if w in misspelt else None)
                     if fix and fix != w and _reads_as(w, fix, w not in misspelt):
                         repl[w] = fix
@@ -1235,6 +1237,9 @@ class Suggester:
         self.fit_report: dict[str, float] = {}
         self.qualifiers: dict[str, tuple[str, str]] = {}  # word stem → HPO clinical modifier (id, label)
         self.coded_concepts: frozenset[str] = frozenset()  # (built-in mode) the concepts that reach a code
+        # Words of the vocabularies' terms that no document has ("otorrhea": ICD-10-CM H92.1, no HPO term): a
+        # phrase's word among them is a real word the concepts lack, not a typo of an indexed one ("pyorrhea").
+        self.clinical_words: frozenset[str] = frozenset()
 
     def __getstate__(self) -> dict:
         # The embedding model is not pickled with the suggester (a cached suggester keeps its vectors): a
@@ -1303,6 +1308,7 @@ class Suggester:
         if lexicon is not None:
             lex = lexicon if isinstance(lexicon, Lexicon) else Lexicon.from_knowledge(lexicon)
             self._align(lex, docs)
+            self.clinical_words = frozenset(lex.words)
         self.gap_texts = [t for t in gap_texts if t.strip()]
         self._finish(docs)
         if embedder is not None:
@@ -1386,6 +1392,8 @@ class Suggester:
                 for t in knowledge.categories[m.object_id].inclusion_terms:
                     docs.add(index[m.subject_id], "inclusion_term", t)
         self._finish(docs)
+        self.clinical_words = textnorm.written_word_set(text for cat in knowledge.categories.values()
+                                                       for text in (cat.label, *cat.inclusion_terms))
         self.categories = _category_links(knowledge)
         self.category_names = _category_names(knowledge)
         self.coded_concepts = frozenset(cid for cid, links in self.categories.items()

@@ -20,8 +20,9 @@ import pickle
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Iterable
 
-__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
+__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "written_words", "written_word_set", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
 
 # Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
 # typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
@@ -235,6 +236,26 @@ def content_tokens(text: str) -> list[str]:
     (['pain', 'leg'], ['feel', 'out', 'of'])
     """
     return [stem(w) for w in content_words(text)]
+
+
+def written_words(text: str) -> list[str]:
+    """The words of a text as written (folded), of four letters or more, not digits or filler: the words a
+    typo could be told apart from.
+
+    >>> written_words("Otorrhea, unspecified ear")
+    ['otorrhea', 'unspecified']
+    """
+    return [w for w in normalize(text).split() if len(w) >= 4 and not w.isdigit() and w not in STOPWORDS]
+
+
+def written_word_set(texts: Iterable[str]) -> frozenset[str]:
+    """The :func:`written_words` of many texts (the terms of a vocabulary): each distinct token is normalised
+    once, not each text (ICD-10-CM's 110,000 titles and inclusion terms have 18,000 distinct tokens).
+
+    >>> sorted(written_word_set(["Otorrhea, right ear", "Otorrhea, left ear"]))
+    ['left', 'otorrhea', 'right']
+    """
+    return frozenset(w for token in {t for text in texts for t in text.split()} for w in written_words(token))
 
 
 def strict_key(text: str) -> str:

@@ -98,6 +98,9 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     assert vomit.status is not SuggestionStatus.GAP and vomit.candidates[0].concept_id == "HP:0002013"
     # Words that only stem alike are not a recorded phrasing: "HIV" is not "hives", "scared" not "scar".
     assert [suggester.suggest(p).status for p in ("HIV", "scared", "I'm on the pill")].count(SuggestionStatus.KNOWN) == 0
+    # A word of ICD-10-CM is no typo: "otorrhea" (H92.1; HPO has no such term) is not read as "pyorrhea".
+    otorrhea = suggester.suggest("otorrhea")
+    assert otorrhea.candidates[0].concept_id != "HP:0000704" and "ICD10CM:H92.1" in [n.category_id for n in otorrhea.named_categories]
     # ... nor a name: "scared" is not put first as Scarring by the name's words, whatever else it may mean.
     assert suggester.suggest("scared").candidates[0].concept_id != "HP:0100699"
     assert suggester.suggest("hives").status is SuggestionStatus.KNOWN

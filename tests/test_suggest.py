@@ -544,6 +544,21 @@ def test_words_that_only_stem_alike_are_not_a_recorded_phrasing() -> None:
         assert s.suggest(phrase).status.value != "known", phrase
 
 
+def test_a_word_of_the_vocabularies_is_no_typo() -> None:
+    """"otorrhea" is one slip from "pyorrhea", but ICD-10-CM names it (H92.1): a real word the concepts lack,
+    not a misspelling of one they have."""
+    from hgap.ontology.model import Category, Knowledge
+
+    tables = ([("P", "Periodontitis"), ("E", "Ear pain")], [("pyorrhea", "P"), ("sore ear", "E")])
+    icd = Knowledge(categories={"ICD10CM:H92.1": Category("ICD10CM:H92.1", "Otorrhea", "icd10cm_code")})
+
+    def how(lexicon: Knowledge | None) -> str:
+        return Suggester.from_tables(*tables, lexicon).suggest("otorrhea").candidates[0].evidence[0].how
+
+    assert "'otorrhea' read as 'pyorrhea'" in how(None)
+    assert "read as" not in how(icd)
+
+
 def test_feeling_down_is_a_mood_whatever_else_is_said() -> None:
     """"down" after "feel" is low mood, not a phrasal verb's particle: "all the time" must not be all that is left."""
     s = Suggester.from_tables([("D", "Depression"), ("N", "Nausea"), ("T", "Tired all the time")],
