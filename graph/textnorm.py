@@ -103,18 +103,32 @@ _FEEL_DOWN = re.compile(
     r"(?! (?:there|below|here|my|the|your|his|her|into|to)\b)")
 
 
+# To *be* sick is to vomit (British: "I've been sick twice", "she's being sick"); to *feel* sick is nausea.
+# The normaliser drops "been" and "was" as filler, so "I've been sick" would be "sick" alone, nausea. Not
+# where the words say an illness ("sick for a week", "sick of it", "sick and tired", "sick with flu").
+_BE_SICK = re.compile(
+    r"\b(be|been|being|was|were)((?: (?:really|so|very|violently|physically|actually|just|badly))*) sick\b"
+    r"(?! (?:of|and|with|for|since|leave|note|notes|day|days|pay|lately|recently|all (?:week|month|year))\b)")
+
+
 @lru_cache(maxsize=100_000)
 def normalize(text: str) -> str:
     """Case, accents, punctuation and British spelling folded; word order and inflections kept; "feel down"
-    read as "feel low".
+    read as "feel low", "been sick" as "been vomiting".
 
     >>> normalize("  Paediatric  HAEMORRHAGE (severe) ")
     'pediatric hemorrhage severe'
     >>> normalize("I've been feeling a bit down"), normalize("I can feel it down there")
     ('ive been feeling a bit low', 'i can feel it down there')
+    >>> normalize("I've been sick twice"), normalize("I feel sick"), normalize("I've been sick for a week")
+    ('ive been vomiting twice', 'i feel sick', 'ive been sick for a week')
     """
     folded = " ".join(_spell(w) for w in _fold(text).split())
-    return _FEEL_DOWN.sub(r"\1\2 low", folded) if "down" in folded else folded
+    if "down" in folded:
+        folded = _FEEL_DOWN.sub(r"\1\2 low", folded)
+    if "sick" in folded:
+        folded = _BE_SICK.sub(r"\1\2 vomiting", folded)
+    return folded
 
 
 _VOWELS = frozenset("aeiouy")

@@ -544,6 +544,13 @@ def test_words_that_only_stem_alike_are_not_a_recorded_phrasing() -> None:
         assert s.suggest(phrase).status.value != "known", phrase
 
 
+def test_being_sick_is_vomiting_and_feeling_sick_nausea() -> None:
+    """"been" is filler to the normaliser: without reading "been sick" as vomiting, it would be "sick", nausea."""
+    s = Suggester.from_tables([("V", "Vomiting"), ("N", "Nausea")], [("throwing up", "V"), ("feel sick", "N")])
+    assert s.suggest("I've been sick twice today").candidates[0].concept_id == "V"
+    assert s.suggest("I felt sick all day").candidates[0].concept_id == "N"
+
+
 def test_a_word_of_the_vocabularies_is_no_typo() -> None:
     """"otorrhea" is one slip from "pyorrhea", but ICD-10-CM names it (H92.1): a real word the concepts lack,
     not a misspelling of one they have."""
