@@ -142,5 +142,7 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
                             ("scared", "HP:0000739"), ("I feel frightened", "HP:0000739"),
                             ("my moods go up and down all day", "HP:0000712"), ("my mood goes up and down", "HP:0000712"),
                             # to be sick is to vomit, to feel sick is nausea
-                            ("I've been sick twice today", "HP:0002013"), ("I feel sick", "HP:0002018")):
+                            ("I've been sick twice today", "HP:0002013"), ("I feel sick", "HP:0002018"),
+                            # washed out is tired, not washing (Excessive hand washing before)
+                            ("I feel washed out", "HP:0012378")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
