@@ -111,10 +111,17 @@ _BE_SICK = re.compile(
     r"(?! (?:of|and|with|for|since|leave|note|notes|day|days|pay|lately|recently|all (?:week|month|year))\b)")
 
 
+# Idioms of suicidal thoughts, whose words alone say something else ("ending" matched HPO's "ends of long
+# bones", "it all" is filler): read as what they say. "End of life" (care) is not one.
+_SUICIDAL = re.compile(
+    r"\b(?:end|ends|ending|ended|take|takes|taking|took)(?: (?:my|his|her|their|your|our))?(?: own)? (?:life|lives)\b"
+    r"|\b(?:end|ends|ending|ended) it all\b|\bkill(?:ing)? (?:myself|himself|herself|themselves|yourself)\b")
+
+
 @lru_cache(maxsize=100_000)
 def normalize(text: str) -> str:
     """Case, accents, punctuation and British spelling folded; word order and inflections kept; "feel down"
-    read as "feel low", "been sick" as "been vomiting".
+    read as "feel low", "been sick" as "been vomiting", "ending it all" as "suicidal ideation".
 
     >>> normalize("  Paediatric  HAEMORRHAGE (severe) ")
     'pediatric hemorrhage severe'
@@ -122,12 +129,16 @@ def normalize(text: str) -> str:
     ('ive been feeling a bit low', 'i can feel it down there')
     >>> normalize("I've been sick twice"), normalize("I feel sick"), normalize("I've been sick for a week")
     ('ive been vomiting twice', 'i feel sick', 'ive been sick for a week')
+    >>> normalize("I feel like ending it all"), normalize("end of life care")
+    ('i feel like suicidal ideation', 'end of life care')
     """
     folded = " ".join(_spell(w) for w in _fold(text).split())
     if "down" in folded:
         folded = _FEEL_DOWN.sub(r"\1\2 low", folded)
     if "sick" in folded:
         folded = _BE_SICK.sub(r"\1\2 vomiting", folded)
+    if "life" in folded or "lives" in folded or " all" in folded or "kill" in folded:
+        folded = _SUICIDAL.sub("suicidal ideation", folded)
     return folded
 
 
