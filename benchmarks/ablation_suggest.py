@@ -329,7 +329,15 @@ read as "pain", "plus" as "puls", "melting" as "welt"): evaluate.py unchanged cl
 0.713 -> 0.652 / 0.716 / 0.702; eval_builtin.py gap F1 static 0.528 -> 0.471, without 0.571 -> 0.539, all of
 it the built fit's threshold moving 0.27 -> 0.29 past three gap phrasings at 0.27-0.29 (none of whose words
 is read otherwise); kept for the first. Restricting it to words no English dictionary has (so that
-"mainly" is still corrected) gives the same built-in figures with the static model.
+"mainly" is still corrected) gives the same built-in figures with the static model. Then idioms read by
+the normaliser: "been/being/was sick" as vomiting ("I've been sick twice today" was *Nausea*; not "sick for
+a week", "sick of"): eval_builtin.py static gap F1 0.471 -> 0.493, without acc@1 0.515 -> 0.523 and gap F1
+0.539 -> 0.545; eval_readings.py static typos 43 -> 44, lay 28 -> 27 ("I threw up blood this morning":
+*Vomiting* 0.34 before *Hematemesis*, "morning" drawing *Nausea*); "washed out" as fatigue (was *Excessive
+hand washing*); suicidal idioms ("end it all", "end my life", "kill myself"; "I feel like ending it all" was
+*Enlarged epiphyses*, suggested): eval_builtin.py static acc@5 0.841 -> 0.848, without acc@1 0.523 -> 0.530,
+both by its row "I've been having thoughts of ending it all". evaluate.py unchanged by all three (AskAPatient
+has no such phrasing). Not kept: "butterflies in my stomach" as anxiety (data/ records it as a gap).
 
 ``--builtin`` ablates built-in mode instead (the built graph, fitted on its own known phrasings): the
 cross-validated acc@1 and gap F1 of the fit, and the share of the graph's unmapped (gap) expressions that
