@@ -335,8 +335,9 @@ a week", "sick of"): eval_builtin.py static gap F1 0.471 -> 0.493, without acc@1
 0.539 -> 0.545; eval_readings.py static typos 43 -> 44, lay 28 -> 27 ("I threw up blood this morning":
 *Vomiting* 0.34 before *Hematemesis*, "morning" drawing *Nausea*); "washed out" as fatigue (was *Excessive
 hand washing*); suicidal idioms ("end it all", "end my life", "kill myself"; "I feel like ending it all" was
-*Enlarged epiphyses*, suggested): eval_builtin.py static acc@5 0.841 -> 0.848, without acc@1 0.523 -> 0.530,
-both by its row "I've been having thoughts of ending it all". evaluate.py unchanged by all three (AskAPatient
+*Enlarged epiphyses*, suggested; with "thoughts of" before them, which drew *Racing thoughts*):
+eval_builtin.py static acc@1 0.644 -> 0.652 and acc@5 0.841 -> 0.848, without acc@1 0.523 -> 0.530, all by its
+row "I've been having thoughts of ending it all". evaluate.py unchanged by all three (AskAPatient
 has no such phrasing). Not kept: "butterflies in my stomach" as anxiety (data/ records it as a gap).
 
 ``--builtin`` ablates built-in mode instead (the built graph, fitted on its own known phrasings): the

@@ -112,10 +112,12 @@ _BE_SICK = re.compile(
 
 
 # Idioms of suicidal thoughts, whose words alone say something else ("ending" matched HPO's "ends of long
-# bones", "it all" is filler): read as what they say. "End of life" (care) is not one.
+# bones", "it all" is filler, "thoughts of" drew Racing thoughts): read as what they say. "End of life" (care)
+# is not one.
 _SUICIDAL = re.compile(
-    r"\b(?:end|ends|ending|ended|take|takes|taking|took)(?: (?:my|his|her|their|your|our))?(?: own)? (?:life|lives)\b"
-    r"|\b(?:end|ends|ending|ended) it all\b|\bkill(?:ing)? (?:myself|himself|herself|themselves|yourself)\b")
+    r"\b(?:thoughts? (?:of|about) )?(?:"
+    r"(?:end|ends|ending|ended|take|takes|taking|took)(?: (?:my|his|her|their|your|our))?(?: own)? (?:life|lives)\b"
+    r"|(?:end|ends|ending|ended) it all\b|kill(?:ing)? (?:myself|himself|herself|themselves|yourself)\b)")
 
 
 @lru_cache(maxsize=100_000)
@@ -129,8 +131,8 @@ def normalize(text: str) -> str:
     ('ive been feeling a bit low', 'i can feel it down there')
     >>> normalize("I've been sick twice"), normalize("I feel sick"), normalize("I've been sick for a week")
     ('ive been vomiting twice', 'i feel sick', 'ive been sick for a week')
-    >>> normalize("I feel like ending it all"), normalize("end of life care")
-    ('i feel like suicidal ideation', 'end of life care')
+    >>> normalize("I feel like ending it all"), normalize("thoughts of ending my life"), normalize("end of life care")
+    ('i feel like suicidal ideation', 'suicidal ideation', 'end of life care')
     """
     folded = " ".join(_spell(w) for w in _fold(text).split())
     if "down" in folded:

@@ -146,5 +146,6 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
                             # washed out is tired, not washing (Excessive hand washing before)
                             ("I feel washed out", "HP:0012378"),
                             # idioms of suicidal thoughts ("ending" had matched HPO's "ends of long bones")
-                            ("I feel like ending it all", "HP:0031589"), ("I want to kill myself", "HP:0031589")):
+                            ("I feel like ending it all", "HP:0031589"), ("I want to kill myself", "HP:0031589"),
+                            ("thoughts of ending my life", "HP:0031589")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
