@@ -337,7 +337,9 @@ a week", "sick of"): eval_builtin.py static gap F1 0.471 -> 0.493, without acc@1
 hand washing*); suicidal idioms ("end it all", "end my life", "kill myself"; "I feel like ending it all" was
 *Enlarged epiphyses*, suggested; with "thoughts of" before them, which drew *Racing thoughts*):
 eval_builtin.py static acc@1 0.644 -> 0.652 and acc@5 0.841 -> 0.848, without acc@1 0.523 -> 0.530, all by its
-row "I've been having thoughts of ending it all". evaluate.py unchanged by all three (AskAPatient
+row "I've been having thoughts of ending it all". Last, the meaning model told the phrase with its idiom
+read (textnorm.idioms_read; "I keep having thoughts about killing myself" was a gap nearest *Vomiting*, by
+the meaning of the curated "I keep being sick"): every figure above unchanged. evaluate.py unchanged by all three (AskAPatient
 has no such phrasing). Not kept: "butterflies in my stomach" as anxiety (data/ records it as a gap).
 
 ``--builtin`` ablates built-in mode instead (the built graph, fitted on its own known phrasings): the

@@ -824,9 +824,13 @@ class _Index:
         owner = self.owner
         feats = owner.features
         qc, qw, keys, oov, stems, readings, read_keys, lay_readings = self.queries(phrases)
-        redo = [i for i, read in enumerate(readings) if read or emb is None] if embed is not None else []
-        if redo:  # the meaning model cannot read a typo: "fatige" is "fat" and "ige" to it
-            again = embed([owner.typos_read(phrases[i], readings[i]) if readings[i] else phrases[i] for i in redo])
+        # The meaning model cannot read a typo ("fatige" is "fat" and "ige" to it) nor an idiom ("ending it all"):
+        # it is told the phrase as read.
+        idioms = [textnorm.idioms_read(p) for p in phrases] if embed is not None else []
+        redo = [i for i, read in enumerate(readings) if read or emb is None or idioms[i]] if embed is not None else []
+        if redo:
+            again = embed([owner.typos_read(phrases[i], readings[i]) if readings[i] else idioms[i] or phrases[i]
+                           for i in redo])
             if emb is None or again is None:
                 emb = again
             else:

@@ -134,7 +134,7 @@ def normalize(text: str) -> str:
     >>> normalize("I feel like ending it all"), normalize("thoughts of ending my life"), normalize("end of life care")
     ('i feel like suicidal ideation', 'suicidal ideation', 'end of life care')
     """
-    folded = " ".join(_spell(w) for w in _fold(text).split())
+    folded = _spelt(text)
     if "down" in folded:
         folded = _FEEL_DOWN.sub(r"\1\2 low", folded)
     if "sick" in folded:
@@ -142,6 +142,23 @@ def normalize(text: str) -> str:
     if "life" in folded or "lives" in folded or " all" in folded or "kill" in folded:
         folded = _SUICIDAL.sub("suicidal ideation", folded)
     return folded
+
+
+@lru_cache(maxsize=100_000)
+def _spelt(text: str) -> str:
+    """Case, accents, punctuation and British spelling folded (:func:`normalize` before its idioms)."""
+    return " ".join(_spell(w) for w in _fold(text).split())
+
+
+def idioms_read(text: str) -> str | None:
+    """The text normalised, if :func:`normalize` reads an idiom in it ("been sick", "ending it all"), else
+    None: what the meaning model is told the phrase says (it reads "ending it all" as ending something).
+
+    >>> idioms_read("I've been sick twice"), idioms_read("I've been feeling sick")
+    ('ive been vomiting twice', None)
+    """
+    read = normalize(text)
+    return read if read != _spelt(text) else None
 
 
 _VOWELS = frozenset("aeiouy")

@@ -147,5 +147,7 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
                             ("I feel washed out", "HP:0012378"),
                             # idioms of suicidal thoughts ("ending" had matched HPO's "ends of long bones")
                             ("I feel like ending it all", "HP:0031589"), ("I want to kill myself", "HP:0031589"),
-                            ("thoughts of ending my life", "HP:0031589")):
+                            ("thoughts of ending my life", "HP:0031589"),
+                            # ... also to the meaning model, which "I keep being sick" (Vomiting) drew before
+                            ("I keep having thoughts about killing myself", "HP:0031589")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
