@@ -120,6 +120,14 @@ _SUICIDAL = re.compile(
     r"|(?:end|ends|ending|ended) it all\b|kill(?:ing)? (?:myself|himself|herself|themselves|yourself)\b)")
 
 
+# Each idiom: words one of which it must contain, its pattern, what it is read as.
+_IDIOMS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    (("down",), _FEEL_DOWN, r"\1\2 low"),
+    (("sick",), _BE_SICK, r"\1\2 vomiting"),
+    (("life", "lives", " all", "kill"), _SUICIDAL, "suicidal ideation"),
+)
+
+
 @lru_cache(maxsize=100_000)
 def normalize(text: str) -> str:
     """Case, accents, punctuation and British spelling folded; word order and inflections kept; "feel down"
@@ -135,12 +143,9 @@ def normalize(text: str) -> str:
     ('i feel like suicidal ideation', 'suicidal ideation', 'end of life care')
     """
     folded = _spelt(text)
-    if "down" in folded:
-        folded = _FEEL_DOWN.sub(r"\1\2 low", folded)
-    if "sick" in folded:
-        folded = _BE_SICK.sub(r"\1\2 vomiting", folded)
-    if "life" in folded or "lives" in folded or " all" in folded or "kill" in folded:
-        folded = _SUICIDAL.sub("suicidal ideation", folded)
+    for cues, idiom, reading in _IDIOMS:
+        if any(cue in folded for cue in cues):  # a regular expression only where it can match
+            folded = idiom.sub(reading, folded)
     return folded
 
 
