@@ -231,8 +231,7 @@ def _reads_as(stem: str, fix: str, english: bool) -> bool:
 def _unseen_misspelling(word: str, indexed: Mapping[str, str]) -> bool:
     """Whether a folded word is neither an English word nor an indexed word as written: a typo to read even
     when its stem is indexed."""
-    return (len(word) >= 4 and word not in indexed and word not in textnorm.STOPWORDS and not word.isdigit()
-            and not textnorm.is_english_word(word))
+    return textnorm.is_written_word(word) and word not in indexed and not textnorm.is_english_word(word)
 
 
 # "ough" and "augh" at a word's end or before an ending said "of", "af" ("cough", "coughing", "laugh"):
@@ -1312,7 +1311,7 @@ class Suggester:
         if lexicon is not None:
             lex = lexicon if isinstance(lexicon, Lexicon) else Lexicon.from_knowledge(lexicon)
             self._align(lex, docs)
-            self.clinical_words = frozenset(lex.words)
+            self.clinical_words = lex.words
         self.gap_texts = [t for t in gap_texts if t.strip()]
         self._finish(docs)
         if embedder is not None:
@@ -1445,7 +1444,7 @@ class Suggester:
         # Every indexed word as written (folded, unstemmed) -> its stem: a typo is also looked for among
         # these, since the stemmer cuts a misspelt word differently ("arthrites" -> "arthrit", not "arthritis").
         self.surface_stems = {w: textnorm.stem(w) for norm in self.doc_norm for w in norm.split()
-                              if len(w) >= 4 and not w.isdigit() and w not in textnorm.STOPWORDS}
+                              if textnorm.is_written_word(w)}
         # Each indexed stem's most used word as written: what a typo read as that stem is told to the
         # meaning model as (typos_read).
         self.stem_words: dict[str, str] = {}

@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
-__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "written_words", "written_word_set", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
+__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
 
 # Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
 # typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
@@ -287,14 +287,18 @@ def content_tokens(text: str) -> list[str]:
     return [stem(w) for w in content_words(text)]
 
 
+def is_written_word(word: str) -> bool:
+    """Whether a folded word is one a typo could be told apart from: four letters or more, no digits, no filler."""
+    return len(word) >= 4 and not word.isdigit() and word not in STOPWORDS
+
+
 def written_words(text: str) -> list[str]:
-    """The words of a text as written (folded), of four letters or more, not digits or filler: the words a
-    typo could be told apart from.
+    """The words of a text as written (folded) that :func:`is_written_word` keeps.
 
     >>> written_words("Otorrhea, unspecified ear")
     ['otorrhea', 'unspecified']
     """
-    return [w for w in normalize(text).split() if len(w) >= 4 and not w.isdigit() and w not in STOPWORDS]
+    return [w for w in normalize(text).split() if is_written_word(w)]
 
 
 def written_word_set(texts: Iterable[str]) -> frozenset[str]:

@@ -36,6 +36,13 @@ MAX_PHRASE = 300
 MAX_NOTE = 1000
 
 
+def flags_path(home: Path | None = None) -> Path:
+    """Where the flags of an hgap home are kept (default home: :func:`hgap.ontology.build.hgap_home`)."""
+    from hgap.ontology.build import hgap_home
+
+    return (home or hgap_home()) / FLAGS_FILE
+
+
 def flag_key(phrase: str) -> str:
     """How flags are grouped: the phrase with case, accents, punctuation and spacing folded."""
     from hgap.graph.textnorm import normalize
@@ -180,10 +187,10 @@ def knowledge_with_flags(knowledge: "Knowledge", store: FlagStore) -> "Knowledge
     expressions = dict(knowledge.expressions)
     seen: set[str] = set()
     for e in knowledge.expressions.values():
-        n = counts.get(flag_key(e.text), 0)
-        if n:
-            expressions[e.id] = dataclasses.replace(e, report_count=e.report_count + n)
-            seen.add(flag_key(e.text))
+        key = flag_key(e.text)
+        if key in counts:
+            expressions[e.id] = dataclasses.replace(e, report_count=e.report_count + counts[key])
+            seen.add(key)
     summaries = {row["key"]: row for row in store.summary()}
     for key, n in counts.items():
         if key in seen:

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from hgap.graph.embeddings import embeddings_setting
 from hgap.ontology.build import hgap_home, load
 
-from hgap.ontology.flags import FLAGS_FILE, FlagStore
+from hgap.ontology.flags import FlagStore, flags_path
 from .sparql_worker import WorkerPool
 from .state import GraphState, store_path
 
@@ -45,11 +45,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     home = Path(app.config.get("HGAP_HOME") or hgap_home())
     app.config["HGAP_HOME"] = str(home)
-    flags_path = Path(app.config.get("FLAGS_PATH") or home / FLAGS_FILE)
-    app.config["FLAGS_PATH"] = str(flags_path)
+    flags_file = Path(app.config.get("FLAGS_PATH") or flags_path(home))
+    app.config["FLAGS_PATH"] = str(flags_file)
 
     loaded = load(home)
-    state = GraphState(loaded, FlagStore(flags_path), embeddings=embeddings_setting(app.config.get("EMBEDDINGS")))
+    state = GraphState(loaded, FlagStore(flags_file), embeddings=embeddings_setting(app.config.get("EMBEDDINGS")))
     pool = WorkerPool(store_path(loaded), size=int(app.config["SPARQL_WORKERS"]),
                       timeout=float(app.config["SPARQL_TIMEOUT_S"]), max_rows=int(app.config["SPARQL_MAX_ROWS"]))
     if app.config["SPARQL_START_WORKERS"]:

@@ -27,10 +27,9 @@ COLUMNS = (("count", "flags", 5), ("phrase", "phrase", 40), ("last_flagged", "la
 
 
 def run(args: argparse.Namespace) -> int:
-    from hgap.ontology.build import hgap_home
-    from hgap.ontology.flags import FLAGS_FILE, FlagStore
+    from hgap.ontology.flags import FlagStore, flags_path
 
-    store = FlagStore(args.flags or (args.home or hgap_home()) / FLAGS_FILE)
+    store = FlagStore(args.flags or flags_path(args.home))
     if args.phrase is None:
         rows = store.summary()
         if args.format != "json":

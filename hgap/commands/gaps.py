@@ -35,12 +35,12 @@ def load_graph(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The projection of the current build (a NoBuildError, which says to run `hgap build`, if none), with
     the flagged phrases counted as reports, as the web app counts them."""
     from hgap.graph.projection import project
-    from hgap.ontology.build import hgap_home, load_knowledge
-    from hgap.ontology.flags import FLAGS_FILE, FlagStore, knowledge_with_flags
+    from hgap.ontology.build import load_knowledge
+    from hgap.ontology.flags import FlagStore, flags_path, knowledge_with_flags
 
     knowledge = load_knowledge(args.home)
     if not args.no_flags:
-        path = args.flags or (args.home or hgap_home()) / FLAGS_FILE
+        path = args.flags or flags_path(args.home)
         if args.flags and not path.exists():
             raise FileNotFoundError(f"--flags: {path}: no such file")
         knowledge = knowledge_with_flags(knowledge, FlagStore(path))
