@@ -5,6 +5,7 @@ from pathlib import Path
 
 from hgap.ontology.vocab import SuggestionStatus
 
+from . import textnorm
 from .suggest import CategoryLink, Suggestion
 
 
@@ -69,6 +70,9 @@ def describe(s: Suggestion, max_categories: int = 4, min_score: float = 0.01) ->
     """A readable answer for a person: status, then each candidate (the first, and the others scoring at least
     ``min_score``) with its score, evidence and the EHR categories it reaches (at most ``max_categories``)."""
     lines = [f"{s.phrase!r} — {_STATUS_TEXT[s.status]}"]
+    read = textnorm.idioms_read(s.phrase)
+    if read is not None:  # an idiom read as what it says, or when it happened left out: show what was read
+        lines.append(f"  (read as {read!r})")
     if s.gap_likelihood is not None and s.gap_threshold is not None:
         # A gap's nearest concept can score high (it is the likeliest of them) while none may fit: say so.
         lines.append(f"  (likelihood that no concept fits: {s.gap_likelihood:.2f}; a gap from {s.gap_threshold:.2f})")

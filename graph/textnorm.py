@@ -120,18 +120,37 @@ _SUICIDAL = re.compile(
     r"|(?:end|ends|ending|ended) it all\b|kill(?:ing)? (?:myself|himself|herself|themselves|yourself)\b)")
 
 
+# To get lost, or lose one's way, is to be disoriented, not a loss: "lost" alone matched *Weight loss* ("I get
+# lost easily"). Not where something is lost ("lost weight", "got lost in my thoughts" is no place).
+_GET_LOST = re.compile(
+    r"\b(?:(?:get|gets|getting|got|gotten|keep getting)((?: (?:so|really|very|easily|completely|totally|always|often))*)"
+    r" lost\b(?! (?:weight|my|his|her|their|our|your|in (?:my|his|her|their) (?:thoughts|head))\b)"
+    r"|(?:lose|loses|losing|lost) (?:my|his|her|their|our|your) (?:way|bearings)\b)")
+
+
+# When it happened ("this morning", "last night", "today"): a date of the story, not a word of the symptom, but
+# "morning" drew Nausea (morning sickness) before Hematemesis in "I threw up blood this morning". Read as
+# nothing. A time of day that is part of the symptom stays ("at night", "in the morning", "night sweats").
+_WHEN = re.compile(
+    r"(?:\b(?:this|last|yesterday|tomorrow|earlier|past) (?:morning|afternoon|evening|night|week|weekend|month|year)"
+    r"|\b(?:today|yesterday|tonight))\b")
+
+
 # Each idiom: words one of which it must contain, its pattern, what it is read as.
 _IDIOMS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     (("down",), _FEEL_DOWN, r"\1\2 low"),
     (("sick",), _BE_SICK, r"\1\2 vomiting"),
     (("life", "lives", " all", "kill"), _SUICIDAL, "suicidal ideation"),
+    (("lost", "lose", "losing"), _GET_LOST, r"disorientation\1"),
+    (("morning", "afternoon", "evening", "night", "week", "month", "year", "today", "yesterday"), _WHEN, ""),
 )
 
 
 @lru_cache(maxsize=100_000)
 def normalize(text: str) -> str:
     """Case, accents, punctuation and British spelling folded; word order and inflections kept; "feel down"
-    read as "feel low", "been sick" as "been vomiting", "ending it all" as "suicidal ideation".
+    read as "feel low", "been sick" as "been vomiting", "ending it all" as "suicidal ideation", and when it
+    happened ("this morning", "last night", "today") as nothing.
 
     >>> normalize("  Paediatric  HAEMORRHAGE (severe) ")
     'pediatric hemorrhage severe'
@@ -141,11 +160,15 @@ def normalize(text: str) -> str:
     ('ive been vomiting twice', 'i feel sick', 'ive been sick for a week')
     >>> normalize("I feel like ending it all"), normalize("thoughts of ending my life"), normalize("end of life care")
     ('i feel like suicidal ideation', 'suicidal ideation', 'end of life care')
+    >>> normalize("I threw up blood this morning"), normalize("I wake up early in the morning")
+    ('i threw up blood', 'i wake up early in the morning')
     """
     folded = _spelt(text)
     for cues, idiom, reading in _IDIOMS:
         if any(cue in folded for cue in cues):  # a regular expression only where it can match
             folded = idiom.sub(reading, folded)
+            if not reading:  # a phrase read as nothing is kept whole, else its words without the gap
+                folded = " ".join(folded.split()) or _spelt(text)
     return folded
 
 

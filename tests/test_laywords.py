@@ -88,6 +88,8 @@ def test_not_waking_is_sleepiness_not_waking_early() -> None:
     sleepy = tuple(textnorm.content_tokens("hypersomnia somnolence"))
     assert read("I can't wake up") == read("I can't wake up in the morning") == [sleepy]
     assert read("I wake up too early") == []
+    # the morning is read with the phrase (when it is hard to wake), not left to draw early waking
+    assert [r.written for r in _readings("I can't wake up in the morning")] == ["not wake up in the morning"]
 
 
 def test_bad_row_names_file_and_line(tmp_path: Path) -> None:

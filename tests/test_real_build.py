@@ -149,5 +149,10 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
                             ("I feel like ending it all", "HP:0031589"), ("I want to kill myself", "HP:0031589"),
                             ("thoughts of ending my life", "HP:0031589"),
                             # ... also to the meaning model, which "I keep being sick" (Vomiting) drew before
-                            ("I keep having thoughts about killing myself", "HP:0031589")):
+                            ("I keep having thoughts about killing myself", "HP:0031589"),
+                            # when it happened is no symptom word ("morning" drew Nausea first)
+                            ("I threw up blood this morning", "HP:0002248"),
+                            # getting lost is disorientation (Confusion), not Weight loss; not waking is
+                            # sleepiness, whatever the time of day (Terminal insomnia first before)
+                            ("I get lost easily", "HP:0001289"), ("I can't wake up in the morning", "HP:0100786")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase

@@ -551,6 +551,25 @@ def test_being_sick_is_vomiting_and_feeling_sick_nausea() -> None:
     assert s.suggest("I felt sick all day").candidates[0].concept_id == "N"
 
 
+def test_when_it_happened_is_not_what_happened() -> None:
+    """"this morning" dates the story: it must not draw the concept whose phrasing names the morning (morning
+    sickness) before the one the symptom's words name."""
+    s = Suggester.from_tables([("H", "Hematemesis"), ("N", "Nausea"), ("V", "Vomiting")],
+                              [("vomiting blood", "H"), ("morning sickness", "N"), ("sick in the morning", "N"),
+                               ("throwing up", "V"), ("puking", "V")])
+    for phrase in ("puked blood this morning", "blood in my sick this morning", "puked blood last night"):
+        assert s.suggest(phrase).candidates[0].concept_id == "H", phrase
+    assert s.suggest("sick in the morning").candidates[0].concept_id == "N"  # a time that is the symptom stays
+
+
+def test_to_get_lost_is_disorientation_not_a_loss() -> None:
+    """"lost" alone matched *Weight loss*: getting lost, or losing one's way, is being disoriented."""
+    s = Suggester.from_tables([("D", "Disorientation"), ("W", "Weight loss")], [("lost weight", "W"), ("confused", "D")])
+    for phrase in ("I get lost easily", "I keep getting lost in town", "I lose my way"):
+        assert s.suggest(phrase).candidates[0].concept_id == "D", phrase
+    assert s.suggest("I've lost weight").candidates[0].concept_id == "W"
+
+
 def test_a_word_of_the_vocabularies_is_no_typo() -> None:
     """"otorrhea" is one slip from "pyorrhea", but ICD-10-CM names it (H92.1): a real word the concepts lack,
     not a misspelling of one they have."""
