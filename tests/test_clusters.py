@@ -77,6 +77,19 @@ def test_similarity_graph(G: nx.DiGraph) -> None:
     assert clusters.regions("pins & needles in my feet") == {"leg"}
 
 
+def test_names_of_one_experience_without_a_place_or_sensation_are_joined() -> None:
+    """Neither "car sick" nor "travel sickness" says where or what it feels like: their shared word must carry
+    them (0.16 against the threshold 0.35 before); a place and a kind of sensation in other words join too."""
+    at = clusters.DEFAULT_THRESHOLD
+    assert clusters.similarity("car sick", "travel sickness") >= at
+    assert clusters.similarity("adrenaline dumps", "adrenaline surges at night") >= at
+    assert clusters.similarity("brain freeze", "ice cream headache") >= at  # the head, and cold
+    # the same place, but a discharge is not a blocked feeling
+    assert clusters.similarity("runny ear", "cotton wool in my ears") < at
+    assert clusters.similarity("my ears feel full", "cotton wool in my ears") >= at
+    assert clusters.similarity("hangxiety", "crash after exertion") == 0.0
+
+
 def test_nearest_concepts(G: nx.DiGraph, found: list[Cluster]) -> None:
     legs = next(c for c in found if c.representative_id == CREEPY_CRAWLY_LEGS)
     assert legs.nearest_concepts[0].concept_id == RESTLESS_LEGS and legs.nearest_concepts[0].how == "lexical"
