@@ -53,6 +53,20 @@ def test_brain_buzzing_is_a_gap(real_graph: LoadedGraph) -> None:
     assert reached[by_text["brain buzzing"]] == set()
 
 
+def test_the_curated_gaps_cluster_as_the_curators_grouped_them(real_graph: LoadedGraph) -> None:
+    """What a terminology team reads in `hgap clusters`: one experience in other words is one candidate concept
+    (the groups the curators' comments in data/expressions.tsv give), two experiences are two."""
+    from hgap.graph.clusters import gap_clusters
+    from hgap.graph.projection import project
+
+    by_text = {c: set(found.texts) for found in gap_clusters(project(real_graph.knowledge), top_concepts=0) for c in found.texts}
+    assert {"brain zaps", "head fizzing", "electric shivers"} <= by_text["brain buzzing"]
+    assert by_text["brain freeze"] == {"brain freeze", "ice cream headache"}
+    assert by_text["car sick"] >= {"car sick", "travel sickness"}
+    assert by_text["my ears feel full"] == {"my ears feel full", "cotton wool in my ears"}  # not "runny ear"
+    assert "body buzzing" not in by_text["brain buzzing"]
+
+
 def test_common_symptoms_have_a_category(real_graph: LoadedGraph) -> None:
     m = real_graph.manifest
     assert m["phenotypic_concepts_with_icd10cm"] > 3000
