@@ -58,6 +58,7 @@ def as_dict(s: Suggestion) -> dict:
                              for n in s.named_categories],
         "gap_likelihood": s.gap_likelihood,
         "gap_threshold": s.gap_threshold,
+        "read_as": textnorm.idioms_read(s.phrase),  # None, or the phrase as read ("this morning" left out)
     }
 
 _STATUS_TEXT = {

@@ -132,8 +132,9 @@ _GET_LOST = re.compile(
 # "morning" drew Nausea (morning sickness) before Hematemesis in "I threw up blood this morning". Read as
 # nothing. A time of day that is part of the symptom stays ("at night", "in the morning", "night sweats").
 _WHEN = re.compile(
-    r"(?:\b(?:this|last|yesterday|tomorrow|earlier|past) (?:morning|afternoon|evening|night|week|weekend|month|year)"
-    r"|\b(?:today|yesterday|tonight))\b")
+    r"\b(?:(?:since|from|until|till|as of|for|over|in) (?:the )?)?"
+    r"(?:(?:this|last|yesterday|tomorrow|earlier|past) (?:morning|afternoon|evening|night|week|weekend|month|year)"
+    r"|today|yesterday|tonight)\b")
 
 
 # Each idiom: words one of which it must contain, its pattern, what it is read as.
@@ -162,6 +163,8 @@ def normalize(text: str) -> str:
     ('i feel like suicidal ideation', 'suicidal ideation', 'end of life care')
     >>> normalize("I threw up blood this morning"), normalize("I wake up early in the morning")
     ('i threw up blood', 'i wake up early in the morning')
+    >>> normalize("dizzy since yesterday"), normalize("dizzy for the past week"), normalize("night sweats")
+    ('dizzy', 'dizzy', 'night sweats')
     """
     folded = _spelt(text)
     for cues, idiom, reading in _IDIOMS:

@@ -344,7 +344,10 @@ def test_cli_uses_the_build(fixture_home: Path) -> None:
     text = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home), "pins and needles"],
                           capture_output=True, text=True)
     assert text.returncode == 0 and ids.R20_2_PARESTHESIA in text.stdout and "known" in text.stdout
-    assert "hgap flag" not in text.stdout
+    assert "hgap flag" not in text.stdout and "read as" not in text.stdout
+    dated = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home),
+                            "pins and needles since yesterday"], capture_output=True, text=True)
+    assert "(read as 'pins and needles')" in dated.stdout  # what was matched, when it happened left out
     # A gap answer says how to flag it, in words a shell takes as they are.
     gap = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home), "brain zaps"],
                          capture_output=True, text=True)

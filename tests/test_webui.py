@@ -137,6 +137,15 @@ def test_api_suggest_matches_the_suggester(client, app) -> None:
     assert got["expressions"][0]["id"] == PINS_AND_NEEDLES
 
 
+def test_the_answer_says_how_it_read_the_phrase(client) -> None:
+    """"this morning" is left out of what is matched: a clinician is told, on the page and in the API."""
+    html = client.get("/search", query_string={"q": "pins and needles this morning"}).get_data(as_text=True)
+    assert 'id="read-as"' in html and "pins and needles" in html
+    assert client.get("/api/v1/suggest", query_string={"q": "pins and needles this morning"}).json["read_as"] == "pins and needles"
+    assert client.get("/api/v1/suggest", query_string={"q": "pins and needles"}).json["read_as"] is None
+    assert 'id="read-as"' not in client.get("/search", query_string={"q": "pins and needles"}).get_data(as_text=True)
+
+
 def test_api_suggest_top(client) -> None:
     assert len(client.get("/api/v1/suggest?q=headache&top=2").json["candidates"]) <= 2
 

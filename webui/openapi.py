@@ -139,7 +139,10 @@ def openapi_document(server: str = "") -> dict[str, Any]:
                                      "matched": {"type": "string"}}}},
             "gap_likelihood": {"type": "number", "nullable": True, "description": "when the fitted gap decision chose "
                                "between suggested and gap: its estimate that no concept fits"},
-            "gap_threshold": {"type": "number", "nullable": True, "description": "the likelihood from which it calls a gap"}}},
+            "gap_threshold": {"type": "number", "nullable": True, "description": "the likelihood from which it calls a gap"},
+            "read_as": {"type": "string", "nullable": True, "description": "the phrase as read, when an idiom was read "
+                        "as what it says (\"ending it all\": suicidal ideation) or when it happened left out (\"this "
+                        "morning\"); else null"}}},
         "Lookup": {"type": "object", "properties": {
             "phrase": {"type": "string"}, "found": {"type": "boolean"},
             "matches": {"type": "array", "items": OBJ}}},
