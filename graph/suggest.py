@@ -1859,8 +1859,13 @@ class Suggester:
                 status = SuggestionStatus.GAP if p_gap[i] >= self.gap_t else SuggestionStatus.SUGGESTED
             else:
                 status = SuggestionStatus.GAP if prob[i].max() < _UNFITTED_P_FLOOR else SuggestionStatus.SUGGESTED
+            codes = self._named_categories(fx["keys"][i], status, cands)
+            if codes and status is SuggestionStatus.SUGGESTED and not misspelt:
+                # The EHR names the phrase itself ("covid 19": U07.1) and the likeliest concept neither names it
+                # nor reaches that code: a gap in the concepts, not in the codes, whatever the gap model guessed.
+                status, likelihood, threshold = SuggestionStatus.GAP, None, None
             results.append(Suggestion(phrase, status, tuple(cands), gap_likelihood=likelihood, gap_threshold=threshold,
-                                      named_categories=self._named_categories(fx["keys"][i], status, cands)))
+                                      named_categories=codes))
         return results, named, fx
 
     def _read_qualified(self, results: list[Suggestion], top: int) -> list[Suggestion]:

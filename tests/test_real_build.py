@@ -100,6 +100,10 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     # HPO has no concept for a black eye; ICD-10-CM S00.1 lists it, so the answer gives the code.
     black_eye = suggester.suggest("I have a black eye")
     assert "ICD10CM:S00.1" in [n.category_id for n in black_eye.named_categories]
+    # A disease the EHR codes and no symptom concept names is a gap with its code, not the concept of the one
+    # curated phrasing that shares a word ("long covid crash", suggested before).
+    covid = suggester.suggest("covid 19")
+    assert covid.status is SuggestionStatus.GAP and "ICD10CM:U07.1" in [n.category_id for n in covid.named_categories]
     # A negated lay phrase is the absence it says, not the word it negates (diarrhea, hematuria before).
     for phrase, concept in (("I haven't had a poo in days", "HP:0002019"), ("unable to pass urine", "HP:0000016"),
                             ("can't hear properly", "HP:0000365")):

@@ -885,6 +885,9 @@ def test_a_category_that_names_the_phrase_is_given_where_no_concept_reaches_it()
     assert as_dict(black_eye)["named_categories"] == [
         {"category_id": "ICD10CM:S00.1", "label": "Contusion of eyelid and periocular area", "matched": "Black eye"}]
     assert "ICD10CM:S00.1 Contusion of eyelid and periocular area (lists 'Black eye')" in describe(black_eye)
+    # The EHR has a code for it and the likeliest concept neither names it nor reaches the code: a gap in the
+    # concepts, whatever the gap decision guessed of the concept's score.
+    assert black_eye.status.value == "gap" and black_eye.gap_likelihood is None
     # "Headaches": its concept reaches a code (R51.9), so none is added beside it.
     headaches = s.suggest("headaches")
     assert headaches.candidates[0].concept_id == "HP:2" and headaches.named_categories == ()
@@ -905,6 +908,7 @@ def test_a_category_that_names_the_phrase_is_given_where_no_concept_reaches_it()
         answer = Suggester.from_knowledge(coded).suggest("I have a black eye")
         assert answer.candidates[0].concept_id == "HP:1"
         assert [n.category_id for n in answer.named_categories] == named, code
+        assert answer.status.value == ("gap" if named else "known"), code  # known: the code's own term
 
 
 def test_a_name_is_not_matched_on_what_it_excludes() -> None:
