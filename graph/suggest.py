@@ -100,7 +100,7 @@ _F_NAMES = (
     "char_expr", "word_expr", "char_name", "word_name", "char_lay", "word_lay",
     "char_centroid", "word_centroid", "vote", "name_key", "prior", "char_best2", "word_best2", "embedding",
     "exact", "nb_logp", "nb_post", "nb_top", "knn", "site_region", "site_same", "site_conflict", "site_extra",
-    "site_missing", "cover", "embedding_best",
+    "site_missing", "cover", "embedding_best", "cover_finding",
 )
 _F = {name: j for j, name in enumerate(_F_NAMES)}
 _N_F = len(_F_NAMES)
@@ -119,7 +119,7 @@ _HIERARCHY_DECAY = 0.5
 # fitted on no data; every table with enough known phrasings (the built graph, the evaluation tables) is
 # fitted on its own ones instead (see Suggester.fit).
 _UNFITTED_RANK_W = (2.0, 2.0, 2.0, 2.0, 1.5, 1.5, 1.0, 1.0, 3.0, 4.0, 0.5, 3.0, 3.0, 2.0,
-                    4.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.5, -0.5, 0.0, 0.0, 0.0, 2.0)
+                    4.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.5, -0.5, 0.0, 0.0, 0.0, 2.0, 0.0)
 _UNFITTED_SIM_FLOOR = 0.5
 _UNFITTED_P_FLOOR = 0.2
 _NB_ALPHA = 0.1  # additive smoothing of the token counts of the association
@@ -941,6 +941,16 @@ class _Index:
         cover = self.coverage(stems)
         if cover is not None and len(pi):
             f[pi, pj, _F["cover"]] = self._lookup(cover, pi, pc)
+            # The same share of what the phrase says apart from where ("crepitus" of "crepitus in my wrist"):
+            # a concept that names the finding and no site against those that name the site only.
+            found = [{w for site in sites(ws)[1] for w in site.split()} for ws in stems]
+            apart = [[w for w in ws if w not in at] if at else [] for ws, at in zip(stems, found)]
+            if any(apart):  # phrases that name no site, or only sites, keep their cover
+                has = np.array([bool(a) for a in apart])[pi]
+                finding = self._lookup(self.coverage(apart), pi, pc)
+                f[pi, pj, _F["cover_finding"]] = np.where(has, finding, f[pi, pj, _F["cover"]])
+            else:
+                f[pi, pj, _F["cover_finding"]] = f[pi, pj, _F["cover"]]
         if "site" in feats:  # agreement of the body regions named by the phrase and by the concept's label
             psites = [sites(ws) for ws in stems]
             pm = np.array([region_mask(r) for r, _ in psites], np.int64)[:, None]

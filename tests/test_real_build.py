@@ -172,5 +172,8 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
                             ("I threw up blood this morning", "HP:0002248"),
                             # getting lost is disorientation (Confusion), not Weight loss; not waking is
                             # sleepiness, whatever the time of day (Terminal insomnia first before)
-                            ("I get lost easily", "HP:0001289"), ("I can't wake up in the morning", "HP:0100786")):
+                            ("I get lost easily", "HP:0001289"), ("I can't wake up in the morning", "HP:0100786"),
+                            # the finding, not the site ("Limited wrist movement" first before: the meaning
+                            # model's vector of the phrase sits by the wrist)
+                            ("crepitus in my wrist", "HP:0034431")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
