@@ -370,6 +370,35 @@ thread ×0.99). "crepitus in my wrist" is *Joint crepitus* (was *Limited wrist m
 (*Stiff knee*) and "a bruise on my knee" (*Knee pain*) are not mended: the meaning features (weights 8.6 and
 6.9) put the phrase by the knee.
 
+Twentieth session, the table measured again at its final code (without embeddings, as above; fresh fits;
+gapF1 the mean of seeds 13 / 1 / 2; ``python benchmarks/ablation_suggest.py --seeds 13,1,2``):
+
+    variant                 acc@1  acc@5  gapF1   gapP   gapR
+    all                     0.877  0.962  0.705  0.759  0.661
+    -known_expression       0.697  0.862  0.323  0.426  0.262
+    -label                  0.846  0.925  0.695  0.736  0.662
+    -centroid               0.862  0.960  0.688  0.686  0.696
+    -vote                   0.865  0.963  0.709  0.759  0.666
+    -cover                  0.867  0.959  0.701  0.704  0.700
+    nolexicon               0.871  0.960  0.709  0.717  0.704
+    -char                   0.871  0.949  0.710  0.729  0.692
+    -nb                     0.871  0.959  0.708  0.736  0.685
+    -prior                  0.871  0.963  0.707  0.762  0.662
+    -typo                   0.871  0.963  0.692  0.742  0.650
+    -site                   0.873  0.961  0.702  0.751  0.660
+    -exact                  0.875  0.962  0.699  0.757  0.660
+    -word                   0.876  0.963  0.701  0.696  0.706
+    -knn / -hierarchy / -qualifiers / -lexicon_gap / -laywords / -inclusion_term / -layperson_synonym /
+    -synonym: acc@1 0.877-0.878; gapF1 0.692 (-lexicon_gap), 0.696 (-laywords), 0.705-0.721 (the others)
+
+The same order as at suggest-18: the known phrasings carry most of it, then the names (+0.031), the
+centroids (+0.015), the votes (+0.012, was +0.007) and the cover of the phrase's words (+0.010, with this
+session's cover_finding). The lexicon's alignment adds +0.006 acc@1; the typo reading and the lexicon-gap
+signal add gap F1 (+0.013 each), the lay words +0.009. Some switches raise the mean gap F1 (-inclusion_term
+0.721, -knn 0.716) by as much as the seeds' own noise (a refit moves one seed by ±0.03). The static meaning
+model on top of all of it (``--embeddings``, the default where installed): 0.903 / 0.969 / gapF1 0.688 (P 0.718,
+R 0.668), acc@1 +0.026 and acc@5 +0.007 for 0.017 less gap F1.
+
 ``--builtin`` ablates built-in mode instead (the built graph, fitted on its own known phrasings): the
 cross-validated acc@1 and gap F1 of the fit, and the share of the graph's unmapped (gap) expressions that
 come back ``gap`` and of its mapped ones whose concept comes first.
