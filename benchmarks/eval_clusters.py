@@ -60,7 +60,7 @@ def main() -> int:
     for _, row in read_rows(GOLD, ["expression_id", "group"]):
         by_group.setdefault(row["group"], []).append(row["expression_id"])
     listed = {e for g in by_group.values() for e in g}
-    gold = [g for g in by_group.values()] + [[e] for e in expressions if e not in listed]
+    gold = list(by_group.values()) + [[e] for e in expressions if e not in listed]
     print(f"{len(expressions)} gap expressions, {sum(len(g) > 1 for g in gold)} gold groups of two or more "
           f"({len(pairs(gold))} pairs)")
     thresholds = [float(t) for t in args.thresholds.split(",")]

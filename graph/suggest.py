@@ -939,20 +939,18 @@ class _Index:
             total = np.bincount(ip[keep], w, minlength=n_q)
             f[pi, pj, _F["knn"]] = vote / np.maximum(total[pi], 1e-9)
         cover = self.coverage(stems)
+        psites = [sites(ws) for ws in stems] if cover is not None or "site" in feats else []
         if cover is not None and len(pi):
-            f[pi, pj, _F["cover"]] = self._lookup(cover, pi, pc)
+            f[pi, pj, _F["cover"]] = f[pi, pj, _F["cover_finding"]] = self._lookup(cover, pi, pc)
             # The same share of what the phrase says apart from where ("crepitus" of "crepitus in my wrist"):
-            # a concept that names the finding and no site against those that name the site only.
-            found = [{w for site in sites(ws)[1] for w in site.split()} for ws in stems]
-            apart = [[w for w in ws if w not in at] if at else [] for ws, at in zip(stems, found)]
-            if any(apart):  # phrases that name no site, or only sites, keep their cover
+            # a concept that names the finding and no site against those that name the site only. A phrase
+            # that names no site, or only sites, keeps its cover.
+            site_words = [{w for site in named for w in site.split()} for _, named in psites]
+            apart = [[w for w in ws if w not in at] if at else [] for ws, at in zip(stems, site_words)]
+            if any(apart):
                 has = np.array([bool(a) for a in apart])[pi]
-                finding = self._lookup(self.coverage(apart), pi, pc)
-                f[pi, pj, _F["cover_finding"]] = np.where(has, finding, f[pi, pj, _F["cover"]])
-            else:
-                f[pi, pj, _F["cover_finding"]] = f[pi, pj, _F["cover"]]
+                f[pi[has], pj[has], _F["cover_finding"]] = self._lookup(self.coverage(apart), pi[has], pc[has])
         if "site" in feats:  # agreement of the body regions named by the phrase and by the concept's label
-            psites = [sites(ws) for ws in stems]
             pm = np.array([region_mask(r) for r, _ in psites], np.int64)[:, None]
             cm = self.owner.concept_regions[cand]
             region = (cm & pm) != 0
