@@ -10,7 +10,10 @@ come out as exactly one cluster.
 curated set guided and before the clustering was run on them: the same figures on them show whether those
 changes carry to wordings they were not chosen on (they are clustered on their own, as a graph's gaps).
 
-    python benchmarks/eval_clusters.py [--home DIR] [--thresholds 0.25,0.35] [--show]
+    python benchmarks/eval_clusters.py [--home DIR] [--thresholds 0.25,0.35] [--show] [--lexical]
+
+As ``hgap clusters`` does, phrasings that one EHR category names word for word are joined (the suggester's
+answers say which); ``--lexical`` leaves that out, as ``hgap clusters --lexical`` does.
 """
 from __future__ import annotations
 
@@ -20,11 +23,15 @@ import sys
 
 import networkx as nx
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hgap.graph import clusters, gaps
 from hgap.graph.projection import project
 from hgap.ontology.build import load_knowledge
 from hgap.ontology.tsv import read_rows
+
+if TYPE_CHECKING:
+    from hgap.graph.suggest import Suggester
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "gap_cluster_gold.tsv"
 HELD_OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "gap_cluster_eval.tsv"
@@ -53,8 +60,15 @@ def main() -> int:
     parser.add_argument("--thresholds", default=f"0.25,0.30,{clusters.DEFAULT_THRESHOLD},0.40",
                         help="similarity thresholds to score (comma-separated)")
     parser.add_argument("--show", action="store_true", help="list the clusters of two or more at the default threshold")
+    parser.add_argument("--lexical", action="store_true", help="without the suggester (no joins by EHR category)")
     args = parser.parse_args()
     G = project(load_knowledge(args.home))
+    suggester = None
+    if not args.lexical:
+        from hgap.graph.embeddings import load_embedder
+        from hgap.graph.suggest import built_suggester
+
+        suggester = built_suggester(args.home, embedder=load_embedder("static"))
     expressions = [g.subject_id for g in gaps.unmapped_expressions(G)]
     by_group: dict[str, list[str]] = {}
     for _, row in read_rows(GOLD, ["expression_id", "group"]):
@@ -64,7 +78,7 @@ def main() -> int:
     print(f"{len(expressions)} gap expressions, {sum(len(g) > 1 for g in gold)} gold groups of two or more "
           f"({len(pairs(gold))} pairs)")
     thresholds = [float(t) for t in args.thresholds.split(",")]
-    report(G, expressions, gold, thresholds, args.show)
+    report(G, expressions, gold, thresholds, args.show, suggester)
     # The held-out phrasings, as the gap expressions of a graph of their own.
     H = nx.DiGraph(hgap=1)
     held: dict[str, list[str]] = {}
@@ -73,19 +87,21 @@ def main() -> int:
         held.setdefault(row["group"], []).append(f"E:{line}")
     print(f"\nheld out: {H.number_of_nodes()} phrasings, {sum(len(g) > 1 for g in held.values())} groups of two or more "
           f"({len(pairs(list(held.values())))} pairs)")
-    report(H, list(H), list(held.values()), thresholds, args.show)
+    report(H, list(H), list(held.values()), thresholds, args.show, suggester)
     return 0
 
 
-def report(G: nx.DiGraph, expressions: list[str], gold: list[list[str]], thresholds: list[float], show: bool) -> None:
+def report(G: nx.DiGraph, expressions: list[str], gold: list[list[str]], thresholds: list[float], show: bool,
+           suggester: "Suggester | None") -> None:
     for threshold in thresholds:
-        found = [list(c.expression_ids) for c in clusters.gap_clusters(G, expressions, threshold=threshold, top_concepts=0)]
+        found = [list(c.expression_ids) for c in clusters.gap_clusters(G, expressions, threshold=threshold,
+                                                                       top_concepts=0, suggester=suggester)]
         s = score(found, gold)
         mark = "  (default)" if threshold == clusters.DEFAULT_THRESHOLD else ""
         print(f"threshold {threshold:.2f}: pair precision {s['pair_precision']:.3f} recall {s['pair_recall']:.3f} "
               f"F1 {s['pair_f1']:.3f}; gold groups found whole {s['groups_whole']}/{s['groups']}{mark}")
     if show:
-        for c in clusters.gap_clusters(G, expressions, top_concepts=0, min_size=2):
+        for c in clusters.gap_clusters(G, expressions, top_concepts=0, min_size=2, suggester=suggester):
             print("  ", list(c.texts))
 
 

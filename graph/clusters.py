@@ -16,13 +16,17 @@ their character 3-gram counts. Patients who lack a word for something say *where
 like* in their own words, so a shared region and a shared kind of sensation are the strongest lexical
 signals that two new phrasings name one thing; a different region (``brain buzzing`` and ``body buzzing``)
 or a different sensation (``brain zaps`` and ``brain freeze``) argues against it even when the other agrees.
-Pairs at or above ``threshold`` are joined.
+Pairs at or above ``threshold`` are joined. With a suggester, so are two phrasings that one EHR category
+names word for word (its title or an inclusion term; not a residual "Other ..." or "NEC" category, which
+gathers unlike experiences): "seasickness" and "travel sickness" share no word, and ICD-10-CM lists both under
+T75.3 Motion sickness. Each cluster then says which codes name its phrasings: the experience is codable, and
+what is missing is a concept mapped to that code.
 
 Measured by ``benchmarks/eval_clusters.py`` against the curators' own groupings of the 54 curated gap
-expressions (their comments in ``data/expressions.tsv``: "same experience as brain zaps"): pairwise F1 0.889,
-5 of 10 groups found whole (0.841 and 2 before the twentieth session's words-only weighting and sensation
-words, which that set guided); on 31 phrasings written afterwards and never tuned on, 0.773 and 7 of 11, the
-same before and after. A meaning model does not help here: the cosines of all-MiniLM-L6-v2 (and of the static
+expressions (their comments in ``data/expressions.tsv``: "same experience as brain zaps"): pairwise F1 0.909,
+6 of 10 groups found whole (0.841 and 2 before the twentieth session's words-only weighting and sensation
+words, which that set guided; 0.889 and 5 before the joins by code); on 31 phrasings written afterwards and
+never tuned on, 0.773 and 7 of 11, the same before and after. A meaning model does not help here: the cosines of all-MiniLM-L6-v2 (and of the static
 model) put "brain buzzing" and "body buzzing" (0.83) above every pair that names one experience in other
 words ("earworm" and "a song stuck in my head" 0.28, "hangxiety" and "the beer fear" 0.29).
 
@@ -42,13 +46,14 @@ synonyms (character 3-grams and word stems, TF-IDF cosine).
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator, Literal, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Literal, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
@@ -59,10 +64,10 @@ from ._checks import known_nodes, require_hgap_graph, require_unit
 from .projection import CONCEPT, EXPRESSION, no_gc
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .suggest import Suggester
+    from .suggest import Suggester, Suggestion
 
 __all__ = [
-    "SENSATIONS", "NearConcept", "Cluster", "regions", "similarity", "similarity_graph", "gap_clusters",
+    "SENSATIONS", "NearConcept", "NamingCategory", "Cluster", "regions", "similarity", "similarity_graph", "gap_clusters",
     "nearest_concepts", "DEFAULT_THRESHOLD", "as_dict",
 ]
 
@@ -109,6 +114,15 @@ class NearConcept:
 
 
 @dataclass(frozen=True, slots=True)
+class NamingCategory:
+    """An EHR category that names phrasings of a cluster word for word: ``matched`` are those phrasings."""
+
+    category_id: str
+    label: str
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Cluster:
     """Gap expressions that say the same thing: a candidate missing concept."""
 
@@ -121,6 +135,9 @@ class Cluster:
     reports: int
     cohesion: float
     nearest_concepts: tuple[NearConcept, ...] = ()
+    # EHR categories whose own title or inclusion term says one of its phrasings ("seasickness": T75.3 Motion
+    # sickness): the experience already has a code, and a concept mapped to it would bridge the cluster.
+    named_categories: tuple[NamingCategory, ...] = ()
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -194,9 +211,12 @@ def similarity(a: str, b: str) -> float:
 
 
 def similarity_graph(G: nx.DiGraph, expressions: Iterable[str] | None = None,
-                     threshold: float = DEFAULT_THRESHOLD) -> nx.Graph:
+                     threshold: float = DEFAULT_THRESHOLD, named: Mapping[str, Iterable[str]] | None = None) -> nx.Graph:
     """An undirected graph over ``expressions`` (default: the unmapped expressions of ``G``) with an edge,
-    ``weight`` = :func:`similarity`, between every pair at or above ``threshold``."""
+    ``weight`` = :func:`similarity`, between every pair at or above ``threshold``. ``named``: per expression,
+    the EHR categories that name it word for word; two expressions named by one category that is not a
+    residual one ("Other ...", "... NEC") are joined with weight 1 whatever their words ("seasickness" and
+    "travel sickness", both listed under T75.3 Motion sickness)."""
     require_hgap_graph(G)
     require_unit(threshold, "threshold")
     ids = _gap_expressions(G, expressions)
@@ -218,6 +238,12 @@ def similarity_graph(G: nx.DiGraph, expressions: Iterable[str] | None = None,
         s = _combine(profiles[a], profiles[b])
         if s >= threshold and s > 0:
             H.add_edge(ids[a], ids[b], weight=round(s, 6))
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for e in ids:
+        for category in (named or {}).get(e, ()):
+            by_category[category].append(e)
+    for members in by_category.values():
+        H.add_edges_from(itertools.combinations(members, 2), weight=1.0)
     return H
 
 
@@ -361,17 +387,39 @@ def nearest_concepts(
         return ()
     w = [float(x) for x in (weights or [1.0] * len(texts))]
     if suggester is not None:
-        scores: dict[str, float] = defaultdict(float)
-        labels: dict[str, str] = {}
-        for weight, s in zip(w, suggester.suggest_many(list(texts), top=top)):
-            for c in s.candidates:
-                scores[c.concept_id] += weight * c.score
-                labels[c.concept_id] = c.label
-        total = sum(w) or 1.0
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-        return tuple(NearConcept(cid, labels[cid], round(v / total, 4), "suggester") for cid, v in ranked)
+        return _nearest_answered(suggester.suggest_many(list(texts), top=top), w, top)
     return tuple(NearConcept(cid, label, round(score, 4), "lexical")
                  for cid, label, score in _lexical_index(G).query(list(texts), w, top))
+
+
+def _nearest_answered(answers: Sequence["Suggestion"], weights: Sequence[float], top: int) -> tuple[NearConcept, ...]:
+    """The concepts most suggested for phrases already answered, their scores averaged by ``weights``."""
+    scores: dict[str, float] = defaultdict(float)
+    labels: dict[str, str] = {}
+    for weight, answer in zip(weights, answers):
+        for c in answer.candidates[:top]:
+            scores[c.concept_id] += weight * c.score
+            labels[c.concept_id] = c.label
+    total = sum(weights) or 1.0
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return tuple(NearConcept(cid, labels[cid], round(v / total, 4), "suggester") for cid, v in ranked)
+
+
+# An ICD-10-CM residual category ("Other symptoms and signs involving emotional state", "... NEC") gathers
+# unlike experiences under one code ("Loneliness", "Sighing"): that it names two phrasings does not make them
+# one experience. An unspecified one ("Bradycardia, unspecified") names one experience, in other words.
+_RESIDUAL = re.compile(r"^other\b|\bnot elsewhere classified\b|\bNEC\b", re.IGNORECASE)
+
+
+def _naming(members: Sequence[str], texts: Sequence[str], answers: Mapping[str, "Suggestion"]) -> tuple[NamingCategory, ...]:
+    """The EHR categories that name the ``members`` (``texts`` their phrasings), most phrasings first."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for e, text in zip(members, texts):
+        answer = answers.get(e)
+        for n in answer.named_categories if answer is not None else ():
+            found.setdefault(n.category_id, (n.label, []))[1].append(text)
+    ranked = sorted(found.items(), key=lambda kv: (-len(kv[1][1]), kv[0]))
+    return tuple(NamingCategory(cid, label, tuple(matched)) for cid, (label, matched) in ranked)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -398,7 +446,14 @@ def gap_clusters(
     """
     if method not in ("louvain", "components"):
         raise ValueError(f"method: {method!r} is not one of louvain, components")
-    H = similarity_graph(G, expressions, threshold)
+    ids = _gap_expressions(G, expressions)
+    text_of = {e: str(G.nodes[e].get("text") or G.nodes[e].get("label", e)) for e in ids}
+    # One batch of answers gives both the nearest concepts and the EHR categories that name the phrasings.
+    answers: dict[str, Suggestion] = {}
+    if suggester is not None and ids:
+        answers = dict(zip(ids, suggester.suggest_many([text_of[e] for e in ids], top=max(1, top_concepts))))
+    named = {e: [n.category_id for n in a.named_categories if not _RESIDUAL.search(n.label)] for e, a in answers.items()}
+    H = similarity_graph(G, ids, threshold, named)
     if method == "louvain":
         groups = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
     else:
@@ -415,11 +470,16 @@ def gap_clusters(
         made.append((members, sum(reports[e] for e in members), cohesion))
     made.sort(key=lambda m: (-m[1], -len(m[0]), m[0][0]))
     for rank, (members, total, cohesion) in enumerate(made, 1):
-        texts = tuple(str(G.nodes[e].get("text") or G.nodes[e].get("label", e)) for e in members)
-        near = nearest_concepts(G, texts, [max(1, reports[e]) for e in members], top_concepts, suggester) \
-            if top_concepts > 0 else ()
+        texts = tuple(text_of[e] for e in members)
+        weights = [float(max(1, reports[e])) for e in members]
+        if top_concepts <= 0:
+            near: tuple[NearConcept, ...] = ()
+        elif answers:
+            near = _nearest_answered([answers[e] for e in members], weights, top_concepts)
+        else:
+            near = nearest_concepts(G, texts, weights, top_concepts)
         yield Cluster(f"cluster-{rank}", members[0], texts[0], tuple(members), texts, len(members), total,
-                      round(cohesion, 4), near)
+                      round(cohesion, 4), near, _naming(members, texts, answers))
 
 
 def as_dict(cluster: Cluster) -> dict:
@@ -431,5 +491,8 @@ def as_dict(cluster: Cluster) -> dict:
         "nearest_concepts": [
             {"concept_id": n.concept_id, "concept_label": n.concept_label, "score": n.score, "how": n.how}
             for n in cluster.nearest_concepts
+        ],
+        "named_categories": [
+            {"category_id": n.category_id, "label": n.label, "matched": list(n.matched)} for n in cluster.named_categories
         ],
     }

@@ -107,6 +107,37 @@ def test_nearest_concepts_by_the_suggester(G: nx.DiGraph, fixture_knowledge: Kno
     assert near[0].concept_id == RESTLESS_LEGS and near[0].how == "suggester"
 
 
+def test_phrasings_one_ehr_category_names_are_one_cluster_with_its_code() -> None:
+    """"seasickness" and "travel sickness" share no word, but ICD-10-CM lists both under T75.3 Motion sickness:
+    one experience, which already has a code. A residual category ("Other symptoms and signs ...") gathers
+    unlike experiences, so naming two phrasings there joins nothing; it is still shown."""
+    from hgap.graph.suggest import Suggester
+    from hgap.ontology.model import Category, Concept, Expression
+
+    k = Knowledge(
+        concepts={"HP:1": Concept("HP:1", "Nausea"), "HP:2": Concept("HP:2", "Headache")},
+        categories={
+            "ICD10CM:T75.3": Category("ICD10CM:T75.3", "Motion sickness", "icd10cm_code",
+                                      inclusion_terms=("Seasickness", "Travel sickness")),
+            "ICD10CM:R45.89": Category("ICD10CM:R45.89", "Other symptoms and signs involving emotional state",
+                                       "icd10cm_code", inclusion_terms=("Loneliness", "Restlessness of mind")),
+        },
+        expressions={f"E:{i}": Expression(f"E:{i}", text, report_count=1) for i, text in
+                     enumerate(("seasickness", "travel sickness", "loneliness", "restlessness of mind"))},
+    )
+    G = project(k)
+    without = {frozenset(c.expression_ids) for c in clusters.gap_clusters(G, top_concepts=0)}
+    assert frozenset({"E:0", "E:1"}) not in without  # their words alone do not join them
+    found = list(clusters.gap_clusters(G, suggester=Suggester.from_knowledge(k)))
+    by_members = {frozenset(c.expression_ids): c for c in found}
+    motion = by_members[frozenset({"E:0", "E:1"})]
+    assert [(n.category_id, sorted(n.matched)) for n in motion.named_categories] == [
+        ("ICD10CM:T75.3", ["seasickness", "travel sickness"])]
+    assert clusters.as_dict(motion)["named_categories"][0]["label"] == "Motion sickness"
+    assert frozenset({"E:2"}) in by_members and frozenset({"E:3"}) in by_members  # R45.89 joins nothing
+    assert [n.category_id for n in by_members[frozenset({"E:2"})].named_categories] == ["ICD10CM:R45.89"]
+
+
 def test_cli_clusters(fixture_home, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     import json
 

@@ -122,6 +122,14 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     # ... nor a name: "scared" is not put first as Scarring by the name's words, whatever else it may mean.
     assert suggester.suggest("scared").candidates[0].concept_id != "HP:0100699"
     assert suggester.suggest("hives").status is SuggestionStatus.KNOWN
+    # `hgap clusters`: "seasickness" shares no word with "car sick" and "travel sickness", but ICD-10-CM lists it
+    # and "travel sickness" under T75.3 Motion sickness, so the three are one candidate concept with that code.
+    from hgap.graph.clusters import gap_clusters
+    from hgap.graph.projection import project
+
+    motion = next(c for c in gap_clusters(project(real_graph.knowledge), suggester=suggester) if "seasickness" in c.texts)
+    assert set(motion.texts) == {"seasickness", "travel sickness", "car sick"}
+    assert [n.category_id for n in motion.named_categories] == ["ICD10CM:T75.3"]
 
 
 def test_the_impact_example_in_the_help_bridges_real_gaps(real_graph: LoadedGraph, real_home: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

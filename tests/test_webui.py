@@ -256,6 +256,19 @@ def test_clusters_page_links_to_search(client) -> None:
     assert 'href="/search?q=brain+zaps"' in html and "Nearest concepts" in html
 
 
+def test_flagged_phrasings_an_ehr_code_names_are_one_cluster_with_that_code(client) -> None:
+    # No concept of the fixture places them, and no word is shared beyond "slow"/"bradycardia" and "heart",
+    # but R00.1 Bradycardia, unspecified lists both: one candidate concept, already codable.
+    for phrase in ("slow heart beat", "sinoatrial bradycardia"):
+        assert client.post("/flag", data={"phrase": phrase}).status_code == 303
+    got = client.get("/api/v1/clusters").json["clusters"]
+    slow = next(c for c in got if "slow heart beat" in c["texts"])
+    assert sorted(slow["texts"]) == ["sinoatrial bradycardia", "slow heart beat"]
+    assert [n["category_id"] for n in slow["named_categories"]] == ["ICD10CM:R00.1"]
+    html = client.get("/gaps/clusters").get_data(as_text=True)
+    assert 'class="named-categories">Already codable: <a href="/category/ICD10CM:R00.1">' in html
+
+
 def test_impact_form(client) -> None:
     html = client.post("/gaps/impact", data={"phrase": "brain zaps", "concept_id": PARESTHESIA}).get_data(as_text=True)
     assert "expressions bridged" in html and BRAIN_ZAPS in html

@@ -169,7 +169,12 @@ def openapi_document(server: str = "") -> dict[str, Any]:
                 "impact": {"type": "number"}, "reasons": {"type": "array", "items": {"type": "string"}}},
                 "additionalProperties": True}}}},
         "Clusters": {"type": "object", "properties": {
-            "total": {"type": "integer"}, "clusters": {"type": "array", "items": OBJ}}},
+            "total": {"type": "integer"}, "clusters": {"type": "array", "items": {"type": "object", "properties": {
+                "named_categories": {"type": "array", "description": "EHR categories whose own title or inclusion "
+                                     "term names phrases of the cluster (matched): the experience already has a code",
+                                     "items": {"type": "object", "properties": {
+                                         "category_id": {"type": "string"}, "label": {"type": "string"},
+                                         "matched": {"type": "array", "items": {"type": "string"}}}}}}}}}},
         "Flags": {"type": "object", "properties": {
             "total": {"type": "integer"}, "flags": {"type": "array", "items": {"type": "object", "properties": {
                 "phrase": {"type": "string"}, "key": {"type": "string"}, "count": {"type": "integer"},

@@ -10,7 +10,7 @@ from hgap.output import emit
 COLUMNS = (
     ("rank", "rank", 4), ("representative_text", "representative", 30), ("size", "size", 4),
     ("reports", "reports", 7), ("cohesion", "cohesion", 8), ("texts", "expressions", 60),
-    ("nearest", "nearest concepts", 70),
+    ("nearest", "nearest concepts", 70), ("codes", "EHR codes naming it", 40),
 )
 
 
@@ -52,9 +52,10 @@ def run(args: argparse.Namespace) -> int:
         row = {"rank": rank, **clusters.as_dict(cluster)}
         if args.format != "json":
             row["nearest"] = [f"{n.concept_label} ({n.concept_id}) {n.score:.2f}" for n in cluster.nearest_concepts]
+            row["codes"] = [f"{n.category_id} {n.label}" for n in cluster.named_categories]
         rows.append(row)
     columns = COLUMNS if args.format == "table" else (
         ("rank", "", 0), ("cluster_id", "", 0), ("representative_id", "", 0), *COLUMNS[1:5],
-        ("expression_ids", "", 0), COLUMNS[5], COLUMNS[6])
+        ("expression_ids", "", 0), COLUMNS[5], COLUMNS[6], COLUMNS[7])
     emit(rows, columns, args.format, empty="no unmapped expressions to cluster")
     return 0
