@@ -1043,6 +1043,16 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+# "Unspecified" and "other" say what a code leaves unsaid: "Other instability, unspecified knee" (M25.369) is what a
+# patient means by "knee instability", which says neither which knee nor which kind.
+_UNSAID = frozenset(textnorm.stem(w) for w in ("unspecified", "other"))
+
+
+def _category_key(text: str) -> str:
+    """The key a phrase must have to be named by a category's title or inclusion term ``text``."""
+    return " ".join(w for w in textnorm.key(strip_qualifiers(text)).split() if w not in _UNSAID)
+
+
 def _category_names(knowledge: "Knowledge") -> _PackedTable:
     """The codable categories by the key (:func:`textnorm.key`) of their title and of each inclusion term, so
     that a phrase can be met by the category that names it, with or without a concept between. Each key's
@@ -1054,7 +1064,7 @@ def _category_names(knowledge: "Knowledge") -> _PackedTable:
         if not cat.codable or cat.id.startswith(("ICD10CM:V", "ICD10CM:W", "ICD10CM:X", "ICD10CM:Y")):
             continue
         for text in dict.fromkeys((cat.label, *cat.inclusion_terms)):
-            k = textnorm.key(strip_qualifiers(text))
+            k = _category_key(text)
             if k:
                 named[k].setdefault(cat.id, f"{cat.id}\t{cat.label}\t{text}")
     return _PackedTable({k: "\n".join(lines.values()) for k, lines in named.items()})
@@ -1955,8 +1965,11 @@ class Suggester:
         if not found or (status is SuggestionStatus.KNOWN and cands and cands[0].concept_id in self.coded_concepts):
             return ()
         reached = [g.category_id for g in cands[0].categories] if cands else []
-        named = (NamedCategory(*line.split("\t")) for line in found.split("\n"))
-        return tuple(n for n in named if not any(n.category_id.startswith(r) or r.startswith(n.category_id) for r in reached))
+        named = [NamedCategory(*line.split("\t")) for line in found.split("\n")]
+        # The most specific of a code and its subdivisions that both name it: "knee instability" is M25.369 Other
+        # instability, unspecified knee, not also M25.36.
+        return tuple(n for n in named if not any(n.category_id.startswith(r) or r.startswith(n.category_id) for r in reached)
+                     and not any(m.category_id != n.category_id and m.category_id.startswith(n.category_id) for m in named))
 
     def _is_known(self, key: str, concept: int) -> bool:
         """Whether ``key`` is a recorded phrasing or a name of ``concept`` (its number)."""

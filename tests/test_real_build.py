@@ -104,6 +104,9 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     # curated phrasing that shares a word ("long covid crash", suggested before).
     covid = suggester.suggest("covid 19")
     assert covid.status is SuggestionStatus.GAP and "ICD10CM:U07.1" in [n.category_id for n in covid.named_categories]
+    # HPO has no knee instability; ICD-10-CM's "Other instability, unspecified knee" is what the phrase leaves unsaid.
+    knee = suggester.suggest("knee instability")
+    assert knee.status is SuggestionStatus.GAP and [n.category_id for n in knee.named_categories] == ["ICD10CM:M25.369"]
     # A negated lay phrase is the absence it says, not the word it negates (diarrhea, hematuria before).
     for phrase, concept in (("I haven't had a poo in days", "HP:0002019"), ("unable to pass urine", "HP:0000016"),
                             ("can't hear properly", "HP:0000365")):

@@ -876,6 +876,8 @@ def test_a_category_that_names_the_phrase_is_given_where_no_concept_reaches_it()
                                       inclusion_terms=("Sore eye",)),  # (made up) names a known phrasing
             "ICD10CM:R50-R69": Category("ICD10CM:R50-R69", "General symptoms and signs", "icd10cm_block",
                                         inclusion_terms=("Eye pain",)),  # a block is not codable
+            "ICD10CM:M25.36": Category("ICD10CM:M25.36", "Other instability, knee", "icd10cm_code"),
+            "ICD10CM:M25.369": Category("ICD10CM:M25.369", "Other instability, unspecified knee", "icd10cm_code"),
         },
         mappings=[Mapping("HP:2", "skos:exactMatch", "ICD10CM:R51.9", "semapv:ManualMappingCuration", 0.95)],
     )
@@ -896,6 +898,9 @@ def test_a_category_that_names_the_phrase_is_given_where_no_concept_reaches_it()
     # "sore eye" is Eye pain's known phrasing, and Eye pain reaches no code: the code that names it is given.
     sore_eye = s.suggest("sore eye")
     assert sore_eye.status.value == "known" and [n.category_id for n in sore_eye.named_categories] == ["ICD10CM:R51.0"]
+    # A code's "other" and "unspecified" say what it leaves unsaid, as a patient does; of a code and its
+    # subdivision that both name the phrase, the subdivision is given.
+    assert [n.category_id for n in s.suggest("knee instability").named_categories] == ["ICD10CM:M25.369"]
     # Given tables (the evaluation contract) have no categories.
     assert Suggester.from_tables([("C", "Eye pain")], []).suggest("black eye").named_categories == ()
     # A coded first concept, gap or suggested: the code that names the phrase is still news unless it is one
