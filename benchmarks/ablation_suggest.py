@@ -399,6 +399,19 @@ signal add gap F1 (+0.013 each), the lay words +0.009. Some switches raise the m
 model on top of all of it (``--embeddings``, the default where installed): 0.903 / 0.969 / gapF1 0.688 (P 0.718,
 R 0.668), acc@1 +0.026 and acc@5 +0.007 for 0.017 less gap F1.
 
+Twenty-first session, the site pull ("a bruise on my knee" *Knee pain*, "my wrist clicks" a gap), tried and
+dropped (static kind, built graph): the concepts whose documents best say the phrase's words apart from its
+body sites added to the candidates (three per such phrase, word cosine at least 0.5): every figure of
+evaluate.py, eval_builtin.py and eval_readings.py unchanged to the last digit, and no answer either (*Ecchymosis*
+joined the candidates of "a bruise on my knee" and stayed under *Knee pain*; for "my wrist clicks" the three
+were TMJ crepitus, *Ejection click* and *Clicking tinnitus*); a concept that names no site compared in meaning
+with the phrase's words apart from its sites too (the larger of the two centroid cosines): no answer moved,
+a lone word's vector being far from every centroid ("bruise" 0.32 to *Knee pain*'s, "clicks" 0.33 to *Joint
+crepitus*'s). Kept instead, as curated data: phrasings of crepitus and of a bruise that name no joint ("my
+joints click", "a bruise"), which mended "my wrist clicks", "my hip clicks" and "bruises on my legs";
+evaluate.py unchanged, eval_builtin.py static 0.652 / 0.848 / 0.521 -> 0.652 / 0.856 / 0.545, without
+embeddings 0.538 / 0.758 / 0.552 -> 0.523 / 0.750 / 0.562.
+
 ``--builtin`` ablates built-in mode instead (the built graph, fitted on its own known phrasings): the
 cross-validated acc@1 and gap F1 of the fit, and the share of the graph's unmapped (gap) expressions that
 come back ``gap`` and of its mapped ones whose concept comes first.
