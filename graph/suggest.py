@@ -208,6 +208,8 @@ class Suggestion:
     gap_threshold: float | None = None
     # Codes whose own title or inclusion term the phrase says, that its first concept does not reach.
     named_categories: tuple[NamedCategory, ...] = ()
+    # A phrase that lists several experiences ("I've had headaches and I feel sick"): each part's own answer.
+    parts: tuple["Suggestion", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1032,6 +1034,20 @@ class _PackedTable:
         return None
 
 
+_PLACE_WORDS = frozenset({"in", "on", "at", "around", "across", "over", "under", "behind", "between", "inside"})
+
+
+def _one_place(parts: Sequence[str]) -> bool:
+    """Whether a list's first words, bare (no "I have a"), name no body site and go with the place its last part
+    names ("sore and stiff feet", "pain and stiffness in my joints"): one experience at one place, not a list of
+    experiences ("I have a cough and a sore throat" is two)."""
+    first = tuple(textnorm.content_tokens(parts[0]))
+    if len(first) > 2 or len(textnorm.normalize(parts[0]).split()) > len(first) or sites(first)[1]:
+        return False
+    last = textnorm.normalize(parts[-1]).split()
+    return bool(_PLACE_WORDS.intersection(last)) or bool(sites(tuple(textnorm.content_tokens(parts[-1])))[1])
+
+
 @functools.lru_cache(maxsize=8192)
 def _strict_key(phrase: str) -> str:
     """:func:`textnorm.strict_key`, remembered: a phrase's is asked for its ranking and again for its status."""
@@ -1806,6 +1822,7 @@ class Suggester:
         results, named, fx = self._answer(phrases, top)
         if self.qualifiers:
             results = self._read_qualified(results, top)
+        results = self._read_listed(results, top)
         gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]
         if gap_rows and self.gap_texts:
             for i, similar in zip(gap_rows, self._nearest_gaps(fx["gap_sims"][gap_rows])):
@@ -1912,6 +1929,59 @@ class Suggester:
                                         (replace(first, evidence=first.evidence + notes), *answer.candidates[1:]),
                                         named_categories=answer.named_categories)
         return results
+
+    def _read_listed(self, results: list[Suggestion], top: int) -> list[Suggestion]:
+        """A phrase that lists experiences, each part a name or recorded phrasing of a concept of its own ("I've had
+        headaches and I feel sick": *Headache*, *Nausea*; it was *Migraine*, known, by "sick headache", whose
+        words it has), is answered as those concepts in the order said, ``suggested``, with the parts' answers.
+        Not a phrase that is itself a name or recorded phrasing word for word ("nausea and vomiting"), nor one
+        whose first words go with the last part's body site ("sore and stiff feet", "numbness and tingling in my
+        hands": one experience at one place), nor one whose concepts are one and its ancestor ("aches and
+        pains" is no *Body ache* and *Pain*)."""
+        todo = []
+        for i, r in enumerate(results):
+            parts = textnorm.listed_parts(r.phrase)
+            if parts and textnorm.normalize(r.phrase) not in self._said_whole and not _one_place(parts):
+                todo.append((i, parts))
+        if not todo:
+            return results
+        answers, _, _ = self._answer([p for _, parts in todo for p in parts], top)
+        at = 0
+        for i, parts in todo:
+            got, at = answers[at : at + len(parts)], at + len(parts)
+            if not all(a.status is SuggestionStatus.KNOWN and a.candidates for a in got):
+                continue
+            firsts = [a.candidates[0] for a in got]
+            ids = [c.concept_id for c in firsts]
+            if len(set(ids)) < len(ids) or any(a in self._ancestors(b) for a in ids for b in ids if a != b):
+                continue
+            said = [replace(c, evidence=(Evidence("part", part, "this part of the phrase says it", 1.0), *c.evidence))
+                    for part, c in zip(parts, firsts)]
+            rest = [c for c in results[i].candidates if c.concept_id not in ids]
+            results[i] = Suggestion(results[i].phrase, SuggestionStatus.SUGGESTED, tuple(said + rest)[: max(top, len(said))],
+                                    named_categories=results[i].named_categories, parts=tuple(got))
+        return results
+
+    @functools.cached_property
+    def _said_whole(self) -> frozenset[str]:
+        """Every name and recorded phrasing, normalised: the same words in the same order."""
+        return frozenset(self.doc_norm)
+
+    def _ancestors(self, concept_id: str) -> frozenset[str]:
+        """The concepts above ``concept_id`` in the hierarchy (none for given tables)."""
+        index = self._index_of
+        seen: set[int] = set()
+        todo = list(self.parents[index[concept_id]]) if concept_id in index and self.parents else []
+        while todo:
+            c = todo.pop()
+            if c not in seen:
+                seen.add(c)
+                todo.extend(self.parents[c])
+        return frozenset(self.ids[c] for c in seen)
+
+    @functools.cached_property
+    def _index_of(self) -> dict[str, int]:
+        return {cid: i for i, cid in enumerate(self.ids)}
 
     def similar_gaps(self, phrases: Sequence[str], limit: int = _SIMILAR_GAPS) -> list[tuple[SimilarGap, ...]]:
         """Per phrase, the known gap phrasings (curated expressions with no concept) most like it, best first.

@@ -59,6 +59,9 @@ def as_dict(s: Suggestion) -> dict:
         "gap_likelihood": s.gap_likelihood,
         "gap_threshold": s.gap_threshold,
         "read_as": textnorm.idioms_read(s.phrase),  # None, or the phrase as read ("this morning" left out)
+        # A phrase that lists several experiences: each part, with its own first concept.
+        "parts": [{"phrase": p.phrase, "status": p.status.value, "concept_id": p.candidates[0].concept_id,
+                   "concept_label": p.candidates[0].label, "score": p.candidates[0].score} for p in s.parts],
     }
 
 _STATUS_TEXT = {
@@ -74,6 +77,8 @@ def describe(s: Suggestion, max_categories: int = 4, min_score: float = 0.01) ->
     read = textnorm.idioms_read(s.phrase)
     if read is not None:  # an idiom read as what it says, or when it happened left out: show what was read
         lines.append(f"  (read as {read!r})")
+    if s.parts:  # a list of experiences: each part's concept, in the order said
+        lines.append("  (it lists " + "; ".join(f"{p.phrase!r}: {p.candidates[0].label}" for p in s.parts) + ")")
     if s.gap_likelihood is not None and s.gap_threshold is not None:
         # A gap's nearest concept can score high (it is the likeliest of them) while none may fit: say so.
         lines.append(f"  (likelihood that no concept fits: {s.gap_likelihood:.2f}; a gap from {s.gap_threshold:.2f})")

@@ -304,6 +304,26 @@ def content_words(text: str) -> list[str]:
     return [w for w in words if w not in STOPWORDS] or [w for w in words if w not in _GRAMMAR] or words
 
 
+# Where a patient lists things: a comma or semicolon, "and", "but", "plus", "as well as", "also". Not "with", which
+# ties a symptom to its occasion ("pain with urination" is one experience).
+_LIST_BREAK = re.compile(r"\s*[,;]\s*(?:and\s+|but\s+|also\s+)?|\s+(?:and also|and|but|plus|as well as|also)\s+",
+                         re.IGNORECASE)
+
+
+def listed_parts(text: str) -> list[str]:
+    """The parts of a phrase that lists things, as written (each with a word that is not filler), or [] when
+    it lists nothing.
+
+    >>> listed_parts("headache, stiff neck and a fever"), listed_parts("pain when I pee")
+    (['headache', 'stiff neck', 'a fever'], [])
+    >>> listed_parts("this and that")
+    []
+    """
+    parts = [p.strip() for p in _LIST_BREAK.split(text)]
+    parts = [p for p in parts if any(w not in STOPWORDS for w in normalize(p).split())]
+    return parts if len(parts) > 1 else []
+
+
 def content_tokens(text: str) -> list[str]:
     """The stems of a phrase's :func:`content_words`.
 

@@ -104,6 +104,13 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     # curated phrasing that shares a word ("long covid crash", suggested before).
     covid = suggester.suggest("covid 19")
     assert covid.status is SuggestionStatus.GAP and "ICD10CM:U07.1" in [n.category_id for n in covid.named_categories]
+    # A list of experiences is answered part by part, in the order said ("sick headache" had made it Migraine).
+    for phrase, concepts in (("I've had headaches and I feel sick", ["HP:0002315", "HP:0002018"]),
+                             ("chest pain and shortness of breath", ["HP:0100749", "HP:0002094"])):
+        listed = suggester.suggest(phrase)
+        assert [p.candidates[0].concept_id for p in listed.parts] == concepts, phrase
+        assert [c.concept_id for c in listed.candidates[:2]] == concepts, phrase
+    assert suggester.suggest("nausea and vomiting").parts == ()  # an HPO name, said whole
     # HPO has no knee instability; ICD-10-CM's "Other instability, unspecified knee" is what the phrase leaves unsaid.
     knee = suggester.suggest("knee instability")
     assert knee.status is SuggestionStatus.GAP and [n.category_id for n in knee.named_categories] == ["ICD10CM:M25.369"]

@@ -916,6 +916,38 @@ def test_a_category_that_names_the_phrase_is_given_where_no_concept_reaches_it()
         assert answer.status.value == ("gap" if named else "known"), code  # known: the code's own term
 
 
+def test_a_phrase_that_lists_experiences_is_answered_part_by_part() -> None:
+    """"I've had headaches and I feel sick" has the words of Migraine's "sick headache" (a key ignores order), but
+    it lists two experiences, each a recorded phrasing of its own concept: both, in the order said."""
+    from hgap.graph.suggest_io import as_dict, describe
+
+    s = Suggester.from_tables(
+        [("M", "Migraine"), ("H", "Headache"), ("N", "Nausea"), ("NV", "Nausea and vomiting"), ("V", "Vomiting"),
+         ("F", "Foot pain"), ("P", "Pain"), ("S", "Stiff feet")],
+        [("sick headache", "M"), ("headaches", "H"), ("I feel sick", "N"), ("sore", "P"), ("stiff feet", "S"),
+         ("sore feet", "F")], fit=False)
+    both = s.suggest("I've had headaches and I feel sick")
+    assert both.status.value == "suggested"
+    assert [c.concept_id for c in both.candidates[:2]] == ["H", "N"]
+    assert both.candidates[1].evidence[0].kind == "part" and both.candidates[1].evidence[0].text == "I feel sick"
+    assert [(p["phrase"], p["concept_id"]) for p in as_dict(both)["parts"]] == [
+        ("I've had headaches", "H"), ("I feel sick", "N")]
+    assert """(it lists "I've had headaches": Headache; 'I feel sick': Nausea)""" in describe(both)
+    # A name said word for word is one experience; so is a list of words that go with one place.
+    nausea_and_vomiting = s.suggest("nausea and vomiting")
+    assert nausea_and_vomiting.candidates[0].concept_id == "NV" and nausea_and_vomiting.parts == ()
+    assert s.suggest("sore and stiff feet").parts == ()
+    # ... but not a part said in full: "I have a ..." is a thing of its own.
+    assert [p.candidates[0].concept_id for p in s.suggest("I've got headaches and stiff feet").parts] == ["H", "S"]
+    assert as_dict(s.suggest("headaches"))["parts"] == []
+    # A concept and its ancestor are one experience said twice.
+    family = Suggester.from_tables([("P", "Pain"), ("H", "Headache")], [("headaches", "H"), ("pains", "P")],
+                                   parents={"H": ["P"]}, fit=False)
+    assert family.suggest("headaches and pains").parts == ()
+    assert Suggester.from_tables([("P", "Pain"), ("H", "Headache")], [("headaches", "H"), ("pains", "P")],
+                                 fit=False).suggest("headaches and pains").parts != ()
+
+
 def test_a_name_is_not_matched_on_what_it_excludes() -> None:
     # "Nausea without vomiting" names nausea: "vomiting spells" shares a word with it but means the other.
     knowledge = Knowledge(concepts={

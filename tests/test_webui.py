@@ -137,6 +137,14 @@ def test_api_suggest_matches_the_suggester(client, app) -> None:
     assert got["expressions"][0]["id"] == PINS_AND_NEEDLES
 
 
+def test_a_phrase_that_lists_two_experiences_names_both(client) -> None:
+    html = client.get("/search", query_string={"q": "heart racing and short of breath"}).get_data(as_text=True)
+    assert 'id="parts"' in html and "It lists 2 experiences" in html
+    got = client.get("/api/v1/suggest", query_string={"q": "heart racing and short of breath"}).json
+    assert [p["concept_label"] for p in got["parts"]] == ["Palpitations", "Dyspnea"]
+    assert [c["concept_label"] for c in got["candidates"][:2]] == ["Palpitations", "Dyspnea"]
+
+
 def test_the_answer_says_how_it_read_the_phrase(client) -> None:
     """"this morning" is left out of what is matched: a clinician is told, on the page and in the API."""
     html = client.get("/search", query_string={"q": "pins and needles this morning"}).get_data(as_text=True)

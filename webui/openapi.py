@@ -142,7 +142,13 @@ def openapi_document(server: str = "") -> dict[str, Any]:
             "gap_threshold": {"type": "number", "nullable": True, "description": "the likelihood from which it calls a gap"},
             "read_as": {"type": "string", "nullable": True, "description": "the phrase as read, when an idiom was read "
                         "as what it says (\"ending it all\": suicidal ideation) or when it happened left out (\"this "
-                        "morning\"); else null"}}},
+                        "morning\"); else null"},
+            "parts": {"type": "array", "description": "when the phrase lists several experiences, each a name or "
+                      "recorded phrasing of a concept of its own (\"I've had headaches and I feel sick\"): each part "
+                      "with its concept, in the order said (the candidates start with them); else empty",
+                      "items": {"type": "object", "properties": {
+                          "phrase": {"type": "string"}, "status": {"type": "string"}, "concept_id": {"type": "string"},
+                          "concept_label": {"type": "string"}, "score": {"type": "number"}}}}}},
         "Lookup": {"type": "object", "properties": {
             "phrase": {"type": "string"}, "found": {"type": "boolean"},
             "matches": {"type": "array", "items": OBJ}}},
