@@ -419,6 +419,9 @@ it, 15 are answered part by part, 14 of them lists of experiences and one debata
 known): evaluate.py closed unchanged (2 of its 845 validation rows are split, the gold concept first in
 both: "stomach emptiness and pain", *Feeling empty* then *Pain*), gap F1 static 0.643 / 0.720 / 0.699 -> 0.643 / 0.722 / 0.699, without embeddings 0.629 / 0.753 /
 0.731 -> 0.629 / 0.753 / 0.726 (one phrasing each way); eval_builtin.py and eval_readings.py unchanged.
+Its parts are answered in the phrases' own batch, and only for lists whose every part has the words of a
+name or recorded phrasing: answered in a second batch, they had cost ×0.84 side by side with the commit
+before (AskAPatient tables, static, four rounds); in the same batch, ×0.98 (one thread ×0.97, six rounds).
 Tried and not kept: parts that are only suggested also taken, at a score of 0.8 or more and with two content
 words or more ("my back hurts, and I keep needing to pee": *Back pain*, *Pollakisuria*): 18 of the 25, but
 "burning and stinging when I pee" became *Fever* (the known lone "burning") and *Dysuria*, and one more

@@ -1819,10 +1819,14 @@ class Suggester:
     def _suggest_batch(self, phrases: list[str], top: int) -> list[Suggestion]:
         if not self.ids:
             return [Suggestion(p, SuggestionStatus.GAP, ()) for p in phrases]
-        results, named, fx = self._answer(phrases, top)
+        # A list's parts are answered in the same batch (a second batch costs more than its few phrases).
+        listed = self._lists(phrases)
+        results, named, fx = self._answer(phrases + [p for _, parts in listed for p in parts], top)
+        results, part_answers = results[: len(phrases)], results[len(phrases) :]
         if self.qualifiers:
             results = self._read_qualified(results, top)
-        results = self._read_listed(results, top)
+        if listed:
+            results = self._read_listed(results, listed, part_answers, top)
         gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]
         if gap_rows and self.gap_texts:
             for i, similar in zip(gap_rows, self._nearest_gaps(fx["gap_sims"][gap_rows])):
@@ -1930,24 +1934,29 @@ class Suggester:
                                         named_categories=answer.named_categories)
         return results
 
-    def _read_listed(self, results: list[Suggestion], top: int) -> list[Suggestion]:
+    def _lists(self, phrases: Sequence[str]) -> list[tuple[int, list[str]]]:
+        """The phrases that may list experiences (see :meth:`_read_listed`), with their parts. Only parts whose
+        words are a name or recorded phrasing can come back known: a list with any other part is left whole."""
+        index = self.index
+        todo = []
+        for i, phrase in enumerate(phrases):
+            parts = textnorm.listed_parts(phrase)
+            if (parts and all((k := textnorm.key(p)) in index.votes or k in index.names for p in parts)
+                    and textnorm.normalize(phrase) not in self._said_whole and not _one_place(parts)):
+                todo.append((i, parts))
+        return todo
+
+    def _read_listed(self, results: list[Suggestion], listed: Sequence[tuple[int, list[str]]],
+                     answers: Sequence[Suggestion], top: int) -> list[Suggestion]:
         """A phrase that lists experiences, each part a name or recorded phrasing of a concept of its own ("I've had
         headaches and I feel sick": *Headache*, *Nausea*; it was *Migraine*, known, by "sick headache", whose
-        words it has), is answered as those concepts in the order said, ``suggested``, with the parts' answers.
-        Not a phrase that is itself a name or recorded phrasing word for word ("nausea and vomiting"), nor one
-        whose first words go with the last part's body site ("sore and stiff feet", "numbness and tingling in my
-        hands": one experience at one place), nor one whose concepts are one and its ancestor ("aches and
-        pains" is no *Body ache* and *Pain*)."""
-        todo = []
-        for i, r in enumerate(results):
-            parts = textnorm.listed_parts(r.phrase)
-            if parts and textnorm.normalize(r.phrase) not in self._said_whole and not _one_place(parts):
-                todo.append((i, parts))
-        if not todo:
-            return results
-        answers, _, _ = self._answer([p for _, parts in todo for p in parts], top)
+        words it has), is answered as those concepts in the order said, ``suggested``, with the parts' answers
+        (``answers``, in the order of ``listed``). Not a phrase that is itself a name or recorded phrasing word
+        for word ("nausea and vomiting"), nor one whose first words go with the last part's body site ("sore and
+        stiff feet", "numbness and tingling in my hands": one experience at one place), nor one whose concepts
+        are one and its ancestor ("aches and pains" is no *Body ache* and *Pain*)."""
         at = 0
-        for i, parts in todo:
+        for i, parts in listed:
             got, at = answers[at : at + len(parts)], at + len(parts)
             if not all(a.status is SuggestionStatus.KNOWN and a.candidates for a in got):
                 continue

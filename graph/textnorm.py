@@ -319,6 +319,8 @@ def listed_parts(text: str) -> list[str]:
     >>> listed_parts("this and that")
     []
     """
+    if not _LIST_BREAK.search(text):  # most phrases list nothing: no part to normalise
+        return []
     parts = [p.strip() for p in _LIST_BREAK.split(text)]
     parts = [p for p in parts if any(w not in STOPWORDS for w in normalize(p).split())]
     return parts if len(parts) > 1 else []
