@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -77,3 +78,9 @@ def add_embeddings_option(parser: argparse.ArgumentParser, what: str) -> None:
                        help=f"{what} with the optional all-MiniLM-L6-v2 transformer itself (slower)")
     group.add_argument("--no-embeddings", dest="embeddings", action="store_const", const=NO_EMBEDDINGS,
                        help="no embeddings, even where the extra is installed")
+
+
+def add_home_option(parser: argparse.ArgumentParser) -> None:
+    """``--home``: where builds live, the same for every command."""
+    parser.add_argument("--home", type=Path, default=None,
+                        help="where builds live (default: $HGAP_HOME, else $XDG_DATA_HOME/hgap, else ~/.local/share/hgap)")

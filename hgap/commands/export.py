@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from hgap.commands import add_home_option
 from hgap.ontology.build import load
 from hgap.ontology.store import FORMATS
 
@@ -15,7 +16,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mappings", choices=("all", "curated", "derived", "expressions"), default="all",
                    help="with --format sssom: which mappings (default all)")
     p.add_argument("--output", type=Path, help="a file to write (default: standard output)")
-    p.add_argument("--home", type=Path)
+    add_home_option(p)
     p.set_defaults(run=run)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from hgap.commands import add_home_option
 from hgap.output import emit
 
 
@@ -17,7 +18,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("phrase", nargs="?", help="the phrasing, as the patient said it")
     p.add_argument("--note", default="", help="why, or where it was heard (optional)")
-    p.add_argument("--home", type=Path, help="the hgap home (default: $HGAP_HOME, else ~/.local/share/hgap)")
+    add_home_option(p)
     p.add_argument("--flags", type=Path, help="the flag file (default <home>/flags.jsonl)")
     p.add_argument("--format", choices=("table", "tsv", "json"), default="table", help="output format of the list")
     p.set_defaults(run=run)

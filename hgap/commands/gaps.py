@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from hgap.commands import add_home_option
 from hgap.output import FORMATS, emit
 
 KINDS = ("unmapped_expression", "uncodable_concept", "weak_bridge", "stranded_category")
@@ -23,7 +24,7 @@ def add_flags_option(p: argparse.ArgumentParser) -> None:
 
 
 def add_common(p: argparse.ArgumentParser, top: int = 20) -> None:
-    p.add_argument("--home", type=Path, help="the hgap home holding the build (default: $HGAP_HOME, else ~/.local/share/hgap)")
+    add_home_option(p)
     add_flags_option(p)
     p.add_argument("--top", type=int, default=top, help=f"show the first N (default {top}; 0 for all)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from hgap.commands import add_home_option
 from hgap.commands.gaps import add_flags_option, load_graph
 from hgap.output import emit
 
@@ -26,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--parent", nargs=2, action="append", default=[], metavar=("ID", "PARENT"),
                    help="place a proposed concept under an existing one (repeatable)")
     p.add_argument("--confidence", type=float, default=0.9, help="confidence of the --mapping mappings (default 0.9)")
-    p.add_argument("--home", type=Path, help="the hgap home holding the build (default: $HGAP_HOME, else ~/.local/share/hgap)")
+    add_home_option(p)
     add_flags_option(p)
     p.add_argument("--format", choices=("table", "tsv", "json"), default="table", help="output format (default: table)")
     p.add_argument("--category-kinds", choices=("any", "icd10cm", "section"), default="any",

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from hgap.commands import add_home_option
 from hgap.ontology.build import load
 from hgap.ontology.queries import load_queries, run_named
 from hgap.ontology.store import QueryError
@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=sorted(FORMATS), default="table")
     p.add_argument("--list", action="store_true", help="list the named queries with their descriptions")
     p.add_argument("--show", action="store_true", help="print the query's SPARQL text instead of running it")
-    p.add_argument("--home", type=Path)
+    add_home_option(p)
     p.set_defaults(run=run)
 
 

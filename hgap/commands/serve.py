@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hgap.commands import add_embeddings_option, command_embedder
+from hgap.commands import add_embeddings_option, add_home_option, command_embedder
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -15,7 +15,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
-    p.add_argument("--home", type=Path, help="hgap home with the build (default $HGAP_HOME or ~/.local/share/hgap)")
+    add_home_option(p)
     p.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
     p.add_argument("--sparql-timeout", type=float, default=10.0, help="seconds a SPARQL query may run (default 10)")
     p.add_argument("--sparql-max-rows", type=int, default=10000, help="rows a SPARQL answer may have (default 10000)")

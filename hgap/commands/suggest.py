@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from hgap.commands import add_embeddings_option, command_embedder
+from hgap.commands import add_embeddings_option, add_home_option, command_embedder
 from hgap.ontology.vocab import SuggestionStatus
 
 
@@ -28,8 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="output format (default: text for phrases on the command line, tsv for --input)")
     p.add_argument("--output", type=Path, help="write here instead of standard output")
     p.add_argument("--no-lexicon", action="store_true", help="do not align the built-in HPO/ICD-10-CM lay terms")
-    p.add_argument("--home", type=Path, default=None,
-                   help="where builds live (default: $HGAP_HOME, else the XDG data directory)")
+    add_home_option(p)
     add_embeddings_option(p, "also rank")
     p.set_defaults(run=run)
 
