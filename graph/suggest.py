@@ -1954,7 +1954,7 @@ class Suggester:
         (``answers``, in the order of ``listed``). Not a phrase that is itself a name or recorded phrasing word
         for word ("nausea and vomiting"), nor one whose first words go with the last part's body site ("sore and
         stiff feet", "numbness and tingling in my hands": one experience at one place), nor one whose concepts
-        are one and its ancestor ("aches and pains" is no *Body ache* and *Pain*)."""
+        are a concept and its ancestor (one experience said twice, once more loosely)."""
         at = 0
         for i, parts in listed:
             got, at = answers[at : at + len(parts)], at + len(parts)
