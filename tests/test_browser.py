@@ -102,6 +102,22 @@ def test_gap_answer_leads_to_the_phrasings_and_cluster_it_resembles(page, live_s
     assert "No established clinical concept" in page.locator(".status").inner_text()
 
 
+def test_a_cluster_leads_to_the_impact_of_a_new_concept_for_it(page, live_server) -> None:
+    """The terminology team's path: a cluster, its bridge tried as a new concept under a code, the phrases it
+    would bring to that code."""
+    page.goto(live_server.url + "/gaps/clusters")
+    page.get_by_role("link", name="Try a bridge for this cluster").first.click()
+    page.wait_for_url("**/gaps/impact?phrases=*")
+    assert page.get_by_label("Patient phrases").input_value().splitlines()[0] == "brain zaps"
+    page.get_by_label("Existing concept id").fill("")
+    page.get_by_label("or a new concept, by its label").fill("Brain zaps")
+    page.get_by_label("Also map the concept to this EHR category").fill("ICD10CM:R20.2")
+    page.get_by_role("button", name="Show the impact").click()
+    heading = page.get_by_role("heading", name="to a new concept, Brain zaps")
+    assert "under ICD10CM:R20.2" in heading.inner_text()
+    assert "HGAPEX:0034" in page.locator("dl.impact").inner_text()  # brain zaps, bridged
+
+
 def test_run_a_named_query(page, live_server) -> None:
     page.goto(live_server.url + "/queries")
     page.get_by_role("link", name="Look up a phrase exactly").click()

@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from fixture_ids import (BRAIN_ZAPS, HANGXIETY, PARESTHESIA, PINS_AND_NEEDLES, R00_1_BRADYCARDIA, R20_2_PARESTHESIA,
+from fixture_ids import (BRAIN_BUZZING, BRAIN_ZAPS, HANGXIETY, PARESTHESIA, PINS_AND_NEEDLES, R00_1_BRADYCARDIA, R20_2_PARESTHESIA,
                          RESTLESS_LEGS, UNMAPPED_EXPRESSIONS)
 
 
@@ -211,6 +211,24 @@ def test_api_impact(client) -> None:
     assert client.post("/api/v1/impact", json={}).status_code == 400
 
 
+def test_api_impact_of_a_new_concept_under_a_code(client) -> None:
+    """A terminology team measures a concept that does not exist yet: the cluster's phrasings mapped to a new
+    "Brain zaps" concept, that concept mapped to R20.2. Nothing is stored."""
+    body = {"phrases": ["brain zaps", "brain buzzing"], "new_concept_label": "Brain zaps", "category_id": R20_2_PARESTHESIA}
+    got = client.post("/api/v1/impact", json=body).json
+    assert got["impact"]["expressions_bridged"] == sorted([BRAIN_ZAPS, BRAIN_BUZZING])
+    assert got["impact"]["reports_bridged"] == 12 + 5
+    assert got["concept"] == {"id": "HGAPC:proposed", "label": "Brain zaps", "proposed": True}
+    assert got["category"]["id"] == R20_2_PARESTHESIA
+    # Without the code, a new concept reaches no category: nothing is bridged.
+    alone = client.post("/api/v1/impact", json={**body, "category_id": ""}).json
+    assert alone["impact"]["expressions_bridged"] == []
+    assert client.post("/api/v1/impact", json={**body, "concept_id": PARESTHESIA}).status_code == 400  # both
+    assert client.post("/api/v1/impact", json={**body, "category_id": "ICD10CM:X99"}).status_code == 404
+    assert client.post("/api/v1/impact", json={**body, "phrases": "brain zaps"}).status_code == 400
+    assert client.get("/api/v1/concept/HGAPC:proposed").status_code == 404  # measured, not stored
+
+
 def test_api_named_queries(client) -> None:
     listed = client.get("/api/v1/queries").json["queries"]
     assert "lookup_exact" in [q["name"] for q in listed]
@@ -282,6 +300,17 @@ def test_impact_form(client) -> None:
     assert "expressions bridged" in html and BRAIN_ZAPS in html
     html = client.post("/gaps/impact", data={"phrase": "never said", "concept_id": PARESTHESIA}).get_data(as_text=True)
     assert "no expression of the graph" in html
+    # Several phrases, one per line, to a new concept under a code (what the clusters page links to).
+    html = client.post("/gaps/impact", data={"phrases": "brain zaps\nbrain buzzing", "new_concept_label": "Brain zaps",
+                                             "category_id": R20_2_PARESTHESIA}).get_data(as_text=True)
+    assert "to a new concept, Brain zaps, under ICD10CM:R20.2" in html and BRAIN_BUZZING in html
+
+
+def test_clusters_page_links_a_bridge_for_the_whole_cluster(client) -> None:
+    html = client.get("/gaps/clusters").get_data(as_text=True)
+    assert "/gaps/impact?phrases=brain+zaps%0A" in html  # every phrase of the cluster, one per line
+    html = client.get("/gaps/impact?phrases=brain+zaps%0Ahead+fizzing").get_data(as_text=True)
+    assert ">brain zaps\nhead fizzing</textarea>" in html
 
 
 def test_named_query_page_runs_and_shows_sparql(client) -> None:

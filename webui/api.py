@@ -113,17 +113,26 @@ def impact() -> Response:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         body = request.form.to_dict()
-    phrase = str(body.get("phrase") or body.get("expression_id") or "").strip()
+    phrases = body.get("phrases")
+    if phrases is None:
+        phrases = [str(body.get("phrase") or body.get("expression_id") or "")]
+    elif not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+        raise BadRequest("phrases: give a list of texts or expression ids")
+    phrases = [p.strip() for p in phrases if p.strip()]
     concept_id = str(body.get("concept_id") or "").strip()
-    if not phrase or not concept_id:
-        raise BadRequest("give phrase (or expression_id) and concept_id")
+    new_concept_label = str(body.get("new_concept_label") or "").strip()
+    if not phrases or not (concept_id or new_concept_label):
+        raise BadRequest("give phrase (or phrases, or expression_id) and concept_id (or new_concept_label)")
+    if len(phrases) > 100 or any(len(p) > MAX_PHRASE for p in phrases) or len(new_concept_label) > MAX_PHRASE:
+        raise BadRequest(f"phrases: at most 100, each at most {MAX_PHRASE} characters, as the concept's label")
     predicate = str(body.get("predicate") or "skos:exactMatch")
     try:
         confidence = float(body.get("confidence", 0.9))
     except (TypeError, ValueError):
         raise BadRequest("confidence: not a number") from None
     try:
-        return jsonify(state().impact(phrase, concept_id, predicate, confidence))
+        return jsonify(state().impact(phrases, concept_id, predicate, confidence, new_concept_label,
+                                      str(body.get("category_id") or "").strip()))
     except LookupError as error:
         raise NotFound(str(error)) from None
     except ValueError as error:

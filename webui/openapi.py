@@ -187,9 +187,13 @@ def openapi_document(server: str = "") -> dict[str, Any]:
                 "notes": {"type": "array", "items": {"type": "string"}}}}}}},
         "FlagRequest": {"type": "object", "required": ["phrase"], "properties": {
             "phrase": {"type": "string", "maxLength": 300}, "note": {"type": "string", "maxLength": 1000}}},
-        "BridgeRequest": {"type": "object", "required": ["phrase", "concept_id"], "properties": {
+        "BridgeRequest": {"type": "object", "properties": {
             "phrase": {"type": "string", "description": "an expression's text or id"},
-            "concept_id": {"type": "string"},
+            "phrases": {"type": "array", "items": {"type": "string"}, "maxItems": 100,
+                        "description": "several expressions (texts or ids), instead of phrase"},
+            "concept_id": {"type": "string", "description": "an existing concept (or give new_concept_label)"},
+            "new_concept_label": {"type": "string", "description": "a new concept to measure, by its label"},
+            "category_id": {"type": "string", "description": "an EHR category to map the concept to (exactMatch)"},
             "predicate": {"type": "string", "default": "skos:exactMatch"},
             "confidence": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.9}}},
         "Table": {"type": "object", "properties": {

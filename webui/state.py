@@ -272,32 +272,59 @@ class GraphState:
             self._clusters_cache = (version, rows)
         return rows
 
-    def impact(self, subject: str, concept_id: str, predicate: str = "skos:exactMatch",
-               confidence: float = 0.9) -> dict:
-        """What mapping a phrase (an expression id or a text) to a concept would change in the gaps."""
+    #: The id a concept proposed on the impact page gets while its impact is measured (it is stored nowhere).
+    PROPOSED_CONCEPT = "HGAPC:proposed"
+
+    def impact(self, subjects: str | list[str], concept_id: str = "", predicate: str = "skos:exactMatch",
+               confidence: float = 0.9, new_concept_label: str = "", category_id: str = "") -> dict:
+        """What mapping phrases (each an expression id or a text) to a concept would change in the gaps: to an
+        existing concept (``concept_id``) or to a new one named ``new_concept_label``; with ``category_id``, the
+        concept is also mapped (exactMatch) to that EHR category ("travel sickness" and "seasickness" to a new
+        concept "Motion sickness" under T75.3). Nothing is stored."""
         from hgap.graph.impact import as_dict, bridge_impact
-
-        if concept_id not in self.knowledge.concepts:
-            raise LookupError(f"no concept {concept_id!r} in the graph")
-        k = self.knowledge_with_flags()
-        expression_id = subject if subject in k.expressions else None
-        if expression_id is None:
-            key = textnorm.normalize(subject)
-            for e in k.expressions.values():
-                if textnorm.normalize(e.text) == key:
-                    expression_id = e.id
-                    break
-        if expression_id is None:
-            raise LookupError(f"{subject!r} is no expression of the graph (flag it first to add it)")
         from hgap.graph.projection import project
+        from hgap.ontology.model import Concept
 
-        mapping = Mapping(expression_id, predicate, concept_id, "semapv:ManualMappingCuration", confidence,
-                          subject_label=k.expressions[expression_id].text,
-                          object_label=self.knowledge.concepts[concept_id].label)
-        result = bridge_impact(project(k), [mapping])
-        return {"expression": {"id": expression_id, "text": k.expressions[expression_id].text},
-                "concept": self.ref_concept(concept_id), "predicate": mapping.predicate_id.value,
-                "confidence": confidence, "impact": as_dict(result)}
+        if bool(concept_id) == bool(new_concept_label):
+            raise ValueError("give either concept_id (an existing concept) or new_concept_label (a new one)")
+        if concept_id and concept_id not in self.knowledge.concepts:
+            raise LookupError(f"no concept {concept_id!r} in the graph")
+        if category_id and category_id not in self.knowledge.categories:
+            raise LookupError(f"no EHR category {category_id!r} in the graph")
+        texts = [subjects] if isinstance(subjects, str) else list(subjects)
+        texts = [t.strip() for t in texts if t and t.strip()]
+        if not texts:
+            raise ValueError("give at least one phrase (its text or expression id)")
+        k = self.knowledge_with_flags()
+        by_text: dict[str, str] = {}
+        for e in k.expressions.values():
+            by_text.setdefault(textnorm.normalize(e.text), e.id)
+        expression_ids = []
+        for text in texts:
+            found = text if text in k.expressions else by_text.get(textnorm.normalize(text))
+            if found is None:
+                raise LookupError(f"{text!r} is no expression of the graph (flag it first to add it)")
+            if found not in expression_ids:
+                expression_ids.append(found)
+        new_concepts = []
+        if new_concept_label:
+            concept_id = self.PROPOSED_CONCEPT
+            new_concepts.append(Concept(concept_id, new_concept_label))
+            concept_ref = {"id": concept_id, "label": new_concept_label, "proposed": True}
+        else:
+            concept_ref = self.ref_concept(concept_id)
+        mappings = [Mapping(e, predicate, concept_id, "semapv:ManualMappingCuration", confidence,
+                            subject_label=k.expressions[e].text, object_label=concept_ref["label"]) for e in expression_ids]
+        category = None
+        if category_id:
+            label = self.knowledge.categories[category_id].label
+            mappings.append(Mapping(concept_id, "skos:exactMatch", category_id, "semapv:ManualMappingCuration", confidence,
+                                    subject_label=concept_ref["label"], object_label=label))
+            category = {"id": category_id, "label": label}
+        result = bridge_impact(project(k), mappings, new_concepts)
+        expressions = [{"id": e, "text": k.expressions[e].text} for e in expression_ids]
+        return {"expression": expressions[0], "expressions": expressions, "concept": concept_ref, "category": category,
+                "predicate": mappings[0].predicate_id.value, "confidence": confidence, "impact": as_dict(result)}
 
     def warm(self) -> None:
         """Compute the gap ranking and the clusters (seconds on the full graph) before anyone asks."""

@@ -159,18 +159,22 @@ def clusters() -> str:
 @bp.route("/gaps/impact", methods=["GET", "POST"])
 def impact() -> str:
     form = request.form if request.method == "POST" else request.args
-    phrase = form.get("phrase", "")
+    # One phrase per line ("phrases", as the clusters page links here), or one ("phrase").
+    phrases = form.get("phrases") or form.get("phrase", "")
     concept_id = form.get("concept_id", "")
+    new_concept_label = form.get("new_concept_label", "")
+    category_id = form.get("category_id", "")
     predicate = form.get("predicate", "skos:exactMatch")
     result, error = None, None
     if request.method == "POST":
         try:
             confidence = float(form.get("confidence", "0.9") or 0.9)
-            result = state().impact(phrase, concept_id.strip(), predicate, confidence)
+            result = state().impact(phrases.splitlines()[:100], concept_id.strip(), predicate, confidence,
+                                    new_concept_label.strip()[:300], category_id.strip())
         except (LookupError, ValueError) as exc:
             error = str(exc)
-    return render_template("impact.html", phrase=phrase, concept_id=concept_id, predicate=predicate,
-                           result=result, error=error,
+    return render_template("impact.html", phrases=phrases, concept_id=concept_id, new_concept_label=new_concept_label,
+                           category_id=category_id, predicate=predicate, result=result, error=error,
                            result_json=json.dumps(result["impact"], indent=2, ensure_ascii=False) if result else "")
 
 
