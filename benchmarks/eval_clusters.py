@@ -20,10 +20,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-
-import networkx as nx
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import networkx as nx
 
 from hgap.graph import clusters, gaps
 from hgap.graph.projection import project

@@ -1962,7 +1962,7 @@ class Suggester:
                 continue
             firsts = [a.candidates[0] for a in got]
             ids = [c.concept_id for c in firsts]
-            if len(set(ids)) < len(ids) or any(a in self._ancestors(b) for a in ids for b in ids if a != b):
+            if len(set(ids)) < len(ids) or any(self._ancestors(b).intersection(ids) for b in ids):
                 continue
             said = [replace(c, evidence=(Evidence("part", part, "this part of the phrase says it", 1.0), *c.evidence))
                     for part, c in zip(parts, firsts)]
