@@ -1564,6 +1564,8 @@ class Suggester:
         # -> "gas", not "glass").
         if len(written or word) < 4 or word.isdigit() or (len(word) < 4 and word in idx.vocab_set):
             return None
+        if written and textnorm.names_drug(written):  # "statins" is a medicine, not a misspelt "staining"
+            return None
         if (word, written) in idx.corrections:
             return idx.corrections[word, written]
         from rapidfuzz import process

@@ -20,9 +20,9 @@ import pickle
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
-__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "unknown_word_stems", "STOPWORDS"]
+__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "names_drug", "unknown_word_stems", "STOPWORDS"]
 
 # Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
 # typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
@@ -137,13 +137,96 @@ _WHEN = re.compile(
     r"|today|yesterday|tonight)\b")
 
 
+# A medicine the experience came with ("a rash after taking statins", "headache since starting lisinopril",
+# "dizzy on my blood pressure pills"): when and why, for the clinician, not a word of the experience. Its
+# unknown name made the phrase look like a gap ("statins" read as "staining"). Read as nothing, but only where
+# what follows is a medicine: a word no English dictionary has (a drug's name), a word with an INN/USAN
+# stem of drug names (-pril, -statin, -mab), or a medicine noun ("pills", "my meds"), or after a verb of
+# starting or taking, "it" or "them". "Pain after taking a deep breath" and "since starting my period" stay.
+_MEDICINE_NOUNS = frozenset("""pill pills tablet tablets tabs capsule capsules meds med medication medications
+    medicine medicines drug drugs antibiotic antibiotics injection injections jab jabs vaccine vaccines
+    vaccination shot shots dose doses chemo chemotherapy inhaler inhalers steroid steroids painkiller painkillers
+    antidepressant antidepressants prescription treatment""".split())
+_DRUG_STEMS = ("pril", "sartan", "olol", "alol", "statin", "mab", "mycin", "micin", "cillin", "azole", "prazole",
+               "dipine", "oxetine", "triptan", "profen", "cycline", "floxacin", "azepam", "azolam", "tidine",
+               "formin", "gliptin", "gliflozin", "dronate", "lukast", "semide", "thiazide", "parin", "xaban",
+               "setron", "tyline", "afil", "pram", "faxine", "vudine", "navir", "previr", "tinib", "glutide")
+_PRONOUN_OBJECTS = frozenset("it them this that these those".split())
+_MEDICINE_ONSET = re.compile(
+    r"\b(?:ever )?(?:(?:(?:since|after|from|when) (?:i |we |he |she )?(?:first )?"
+    r"(?:started|start|starting|began|begin|beginning|taking|take|took|went on|going on|been on|switched to"
+    r"|switching to|increased|increasing|changed to|changing to|using)(?: (?:on|taking|using))?)|(on|from))"
+    r"((?: (?:the|my|a|an|new|this|that|these|those|some|his|her))*)((?: [a-z0-9]+){1,4})")
+
+
+_DOSE = re.compile(r"^(?:\d+(?:mg|mcg|ml|g|iu)?|mg|mcg|ml|iu)$")
+
+
+def names_drug(word: str) -> bool:
+    """Whether a folded word has an INN/USAN stem of drug names: a medicine, not a misspelt symptom.
+
+    >>> names_drug("statins"), names_drug("lisinopril"), names_drug("stating")
+    (True, True, False)
+    """
+    return len(word) > 4 and (word[:-1] if word.endswith("s") else word).endswith(_DRUG_STEMS)
+
+
+def _names_medicine(word: str, after_verb: bool) -> bool:
+    """A drug's name: after "taking" or "since starting", any word no English dictionary has; after a bare "on"
+    or "from" only a drug-name stem, since there a misspelt place is likelier ("pain on my shoudler")."""
+    return names_drug(word) or (after_verb and len(word) > 4 and not is_english_word(word))
+
+
+def _medicine_words(words: list[str], after_verb: bool) -> int:
+    """How many of ``words`` (those after "since starting", "on", ...) name the medicine: 0 if they do not."""
+    if after_verb and words[0] in _PRONOUN_OBJECTS:
+        return 1
+    named = 0
+    for i, word in enumerate(words):
+        if word in _MEDICINE_NOUNS:
+            return i + 1
+        if _names_medicine(word, after_verb) or (named and _DOSE.match(word)):
+            named = i + 1
+        elif named:
+            return named
+        elif not any(w in _MEDICINE_NOUNS for w in words[i + 1:i + 3]):  # "blood pressure pills"
+            return 0
+    return named
+
+
+def _without_medicine(match: re.Match[str]) -> str:
+    words = match.group(3).split()
+    taken = _medicine_words(words, after_verb=match.group(1) is None)
+    return " " + " ".join(words[taken:]) if taken else match.group(0)
+
+
+# The medicine as the phrase's subject ("the metformin makes me nauseous", "lipitor gave me aches").
+_MEDICINE_DOES = re.compile(
+    r"^(?:(?:the|my|this|these|those|that|new) )*((?:[a-z0-9]+ ){1,3})(?=(?:makes|made|make|is making|gives|gave"
+    r"|give|is giving|has given|causes|caused|has caused|left|leaves) )")
+
+
+def _without_medicine_subject(match: re.Match[str]) -> str:
+    words = match.group(1).split()
+    return "" if _medicine_words(words, after_verb=True) == len(words) and words[0] not in _PRONOUN_OBJECTS \
+        else match.group(0)
+
+
+# "It makes me nauseous", "they gave me a rash": what causes it is said elsewhere; "makes" alone drew no concept
+# and made the phrase look like a gap. Read as nothing.
+_MAKES_ME = re.compile(r"\b(?:makes|made|make|making|gives|gave|give|giving) me\b")
+
+
 # Each idiom: words one of which it must contain, its pattern, what it is read as.
-_IDIOMS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+_IDIOMS: tuple[tuple[tuple[str, ...], re.Pattern[str], "str | Callable[[re.Match[str]], str]"], ...] = (
     (("down",), _FEEL_DOWN, r"\1\2 low"),
     (("sick",), _BE_SICK, r"\1\2 vomiting"),
     (("life", "lives", " all", "kill"), _SUICIDAL, "suicidal ideation"),
     (("lost", "lose", "losing"), _GET_LOST, r"disorientation\1"),
     (("morning", "afternoon", "evening", "night", "week", "month", "year", "today", "yesterday"), _WHEN, ""),
+    (("since", "after", "from", "when", " on "), _MEDICINE_ONSET, _without_medicine),
+    (("make", "made", "give", "gave", "caus", "left", "leaves"), _MEDICINE_DOES, _without_medicine_subject),
+    (("make", "made", "giv", "gave"), _MAKES_ME, ""),
 )
 
 
@@ -151,7 +234,8 @@ _IDIOMS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
 def normalize(text: str) -> str:
     """Case, accents, punctuation and British spelling folded; word order and inflections kept; "feel down"
     read as "feel low", "been sick" as "been vomiting", "ending it all" as "suicidal ideation", and when it
-    happened ("this morning", "last night", "today") as nothing.
+    happened ("this morning", "last night", "today") and the medicine it came with ("since starting
+    lisinopril") as nothing.
 
     >>> normalize("  Paediatric  HAEMORRHAGE (severe) ")
     'pediatric hemorrhage severe'
@@ -165,12 +249,18 @@ def normalize(text: str) -> str:
     ('i threw up blood', 'i wake up early in the morning')
     >>> normalize("dizzy since yesterday"), normalize("dizzy for the past week"), normalize("night sweats")
     ('dizzy', 'dizzy', 'night sweats')
+    >>> normalize("a rash after taking statins"), normalize("dizzy on my blood pressure pills")
+    ('a rash', 'dizzy')
+    >>> normalize("the metformin makes me nauseous"), normalize("my back gives me trouble")
+    ('nauseous', 'my back trouble')
+    >>> normalize("pain after taking a deep breath"), normalize("cramps since starting my period")
+    ('pain after taking a deep breath', 'cramps since starting my period')
     """
     folded = _spelt(text)
     for cues, idiom, reading in _IDIOMS:
         if any(cue in folded for cue in cues):  # a regular expression only where it can match
             folded = idiom.sub(reading, folded)
-            if not reading:  # a phrase read as nothing is kept whole, else its words without the gap
+            if not isinstance(reading, str) or not reading:  # read as nothing: kept whole, else closed up
                 folded = " ".join(folded.split()) or _spelt(text)
     return folded
 

@@ -195,3 +195,16 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
                             # model's vector of the phrase sits by the wrist)
                             ("crepitus in my wrist", "HP:0034431")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
+
+
+def test_a_medicine_named_with_the_experience_leaves_it_placed(real_home: Path) -> None:
+    """Patients say what they took: "statins" was read as "staining" and made a rash after them a gap."""
+    from hgap.graph.suggest import built_suggester
+
+    suggester = built_suggester(real_home)
+    assert suggester is not None
+    for phrase, concept in (("I have a rash after taking statins", "HP:0000988"),
+                            ("headache since starting lisinopril", "HP:0002315"),
+                            ("the metformin makes me nauseous", "HP:0002018")):
+        answer = suggester.suggest(phrase)
+        assert answer.status.value != "gap" and answer.candidates[0].concept_id == concept, phrase

@@ -565,6 +565,22 @@ def test_when_it_happened_is_not_what_happened() -> None:
     assert s.suggest("sick in the morning").candidates[0].concept_id == "N"  # a time that is the symptom stays
 
 
+def test_the_medicine_it_came_with_is_not_the_experience() -> None:
+    """A drug's name is no word of the symptom: "statins" was read as a misspelt "staining" and its unknown name
+    made "a rash after taking statins" look like a gap. What is taken, and a misspelt place, stay."""
+    s = Suggester.from_tables([("R", "Skin rash"), ("S", "Abnormal staining"), ("H", "Headache"), ("B", "Pleuritic pain")],
+                              [("rash", "R"), ("headache", "H"), ("pain when taking a deep breath", "B"), ("stains", "S")])
+    for phrase, concept in (("I have a rash after taking statins", "R"), ("headache since starting lisinopril 10mg", "H"),
+                            ("since I started on my blood pressure pills I get headaches", "H"),
+                            ("the metformin gives me headaches", "H"), ("pain after taking a deep breath", "B")):
+        answer = s.suggest(phrase)
+        assert answer.status.value != "gap" and answer.candidates[0].concept_id == concept, phrase
+    statins = s.suggest("statins").candidates[0].evidence
+    assert statins and not any("read as" in e.how for e in statins)
+    assert any("'staning' read as" in e.how for e in s.suggest("staning").candidates[0].evidence)
+    assert textnorm.normalize("a rash on my shoudler") == "a rash on my shoudler"  # a misspelt place, no drug
+
+
 def test_to_get_lost_is_disorientation_not_a_loss() -> None:
     """"lost" alone matched *Weight loss*: getting lost, or losing one's way, is being disoriented."""
     s = Suggester.from_tables([("D", "Disorientation"), ("W", "Weight loss")], [("lost weight", "W"), ("confused", "D")])
