@@ -67,7 +67,7 @@ from .fitting import fit_logistic, fit_softmax, hinge_features, knot_points, sof
 from hgap.ontology.pickles import atomic_pickle, files_digest, read_pickle, replace_cached
 
 from .lexicon import Lexicon, builtin_knowledge, cache_dir, strip_qualifiers
-from .qualifiers import QUALIFIERS_FILE, qualifier_words, split_qualifiers
+from .qualifiers import QUALIFIERS_FILE, Qualifier, qualifier_words, split_qualifiers
 
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
@@ -1241,6 +1241,11 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
 # ----------------------------------------------------------------------------------------------------
 
 
+def _qualifier_notes(found: Sequence[Qualifier]) -> tuple[Evidence, ...]:
+    return tuple(Evidence("qualifier", q.word, f"a clinical modifier recorded alongside: {q.label} ({q.modifier_id})", 1.0)
+                 for q in found)
+
+
 class Suggester:
     """Ranks the concepts a phrase may express. Build with :meth:`from_tables` or :meth:`from_knowledge`.
 
@@ -1827,6 +1832,7 @@ class Suggester:
         results, part_answers = results[: len(phrases)], results[len(phrases) :]
         if self.qualifiers:
             results = self._read_qualified(results, top)
+        results = self._read_circumstances(results, top)
         if listed:
             results = self._read_listed(results, listed, part_answers, top)
         gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]
@@ -1929,11 +1935,34 @@ class Suggester:
         for (i, _, found), answer, names_it in zip(todo, plain, named):
             if names_it:
                 first = answer.candidates[0]
-                notes = tuple(Evidence("qualifier", q.word, f"a clinical modifier recorded alongside: {q.label} ({q.modifier_id})", 1.0)
-                              for q in found)
+                notes = _qualifier_notes(found)
                 results[i] = Suggestion(results[i].phrase, SuggestionStatus.SUGGESTED,
                                         (replace(first, evidence=first.evidence + notes), *answer.candidates[1:]),
                                         named_categories=answer.named_categories)
+        return results
+
+    def _read_circumstances(self, results: list[Suggestion], top: int) -> list[Suggestion]:
+        """A gap that says a name or recorded phrasing and then when or why it happens ("I get heartburn after
+        spicy food", "I keep getting headaches at work") is ``suggested``, with the circumstance in the
+        evidence, where its first concept is the one that phrasing names: its other words had made it look like
+        a gap, though that concept fits it whatever the circumstance (which the record keeps beside it). Not
+        where the circumstance leads the ranker elsewhere ("I bruise if anyone so much as touches me": *Bruising
+        susceptibility*, not *Ecchymosis*), nor to a phrase that is no gap ("pain when I pee": *Dysuria*)."""
+        todo = [(i, split) for i, r in enumerate(results)
+                if r.status is SuggestionStatus.GAP and r.candidates and (split := textnorm.circumstance_split(r.phrase))
+                and textnorm.key(r.phrase) not in self.gap_keys]
+        if not todo:
+            return results
+        # The head without its qualifiers ("I keep getting headaches at work": "headaches", Recurrent).
+        plain = [split_qualifiers(head, self.qualifiers) if self.qualifiers else (head, ()) for _, (head, _) in todo]
+        heads, named, _ = self._answer([rest for rest, _ in plain], 1)
+        for (i, (_, circumstance)), answer, names_it, (_, found) in zip(todo, heads, named, plain):
+            first = results[i].candidates[0]
+            if names_it and answer.status is not SuggestionStatus.GAP and answer.candidates[0].concept_id == first.concept_id:
+                notes = (*_qualifier_notes(found),
+                         Evidence("circumstance", circumstance, "when or why it happens, recorded beside the concept", 1.0))
+                results[i] = replace(results[i], status=SuggestionStatus.SUGGESTED, gap_likelihood=None, gap_threshold=None,
+                                     candidates=(replace(first, evidence=first.evidence + notes), *results[i].candidates[1:]))
         return results
 
     def _lists(self, phrases: Sequence[str]) -> list[tuple[int, list[str]]]:

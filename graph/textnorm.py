@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Iterable
 
-__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "names_drug", "unknown_word_stems", "STOPWORDS"]
+__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "names_drug", "listed_parts", "circumstance_split", "unknown_word_stems", "STOPWORDS"]
 
 # Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
 # typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
@@ -414,6 +414,30 @@ def listed_parts(text: str) -> list[str]:
     parts = [p.strip() for p in _LIST_BREAK.split(text)]
     parts = [p for p in parts if any(w not in STOPWORDS for w in normalize(p).split())]
     return parts if len(parts) > 1 else []
+
+
+# Where a phrase goes on to say when or why it happens ("heartburn after spicy food", "headaches at work").
+_CIRCUMSTANCE = re.compile(
+    r"\s*,?\s*\b(?:when|whenever|after|while|during|before|if|every time|each time|at (?:work|school|home|the gym))\b",
+    re.IGNORECASE)
+
+
+def circumstance_split(text: str) -> tuple[str, str] | None:
+    """The phrase as written before the words that say when or why it happens, and those words; None if it says
+    no circumstance after some words of its own.
+
+    >>> circumstance_split("I get heartburn after spicy food"), circumstance_split("headaches at work")
+    (('I get heartburn', 'after spicy food'), ('headaches', 'at work'))
+    >>> circumstance_split("after eating"), circumstance_split("night sweats")
+    (None, None)
+    """
+    match = _CIRCUMSTANCE.search(text)
+    if match is None:
+        return None
+    head = text[: match.start()]
+    if not any(w not in STOPWORDS for w in normalize(head).split()):
+        return None
+    return head, text[match.start():].strip(" ,")
 
 
 def content_tokens(text: str) -> list[str]:

@@ -208,3 +208,20 @@ def test_a_medicine_named_with_the_experience_leaves_it_placed(real_home: Path) 
                             ("the metformin makes me nauseous", "HP:0002018")):
         answer = suggester.suggest(phrase)
         assert answer.status.value != "gap" and answer.candidates[0].concept_id == concept, phrase
+
+
+def test_when_or_why_it_happens_leaves_a_placed_experience_placed(real_home: Path) -> None:
+    """"after spicy food" and "at work" made these gaps, though Heartburn and Headache fit whatever the trigger;
+    "I keep" is the modifier Recurrent. A circumstance that is part of a concept leaves that concept first."""
+    from hgap.graph.suggest import built_suggester
+
+    suggester = built_suggester(real_home)
+    assert suggester is not None
+    for phrase, concept, circumstance in (("I get heartburn after spicy food", "HP:0002020", "after spicy food"),
+                                          ("I keep getting headaches at work", "HP:0002315", "at work")):
+        answer = suggester.suggest(phrase)
+        assert answer.status.value == "suggested" and answer.candidates[0].concept_id == concept, phrase
+        assert ("circumstance", circumstance) in {(e.kind, e.text) for e in answer.candidates[0].evidence}, phrase
+    evidence = suggester.suggest("I keep getting headaches at work").candidates[0].evidence
+    assert any(e.kind == "qualifier" and "HP:0031796" in e.how for e in evidence)  # Recurrent
+    assert suggester.suggest("pain when I pee").candidates[0].concept_id == "HP:0100518"  # Dysuria
