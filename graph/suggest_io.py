@@ -59,6 +59,7 @@ def as_dict(s: Suggestion) -> dict:
         "gap_likelihood": s.gap_likelihood,
         "gap_threshold": s.gap_threshold,
         "read_as": textnorm.idioms_read(s.phrase),  # None, or the phrase as read ("this morning" left out)
+        "left_out": textnorm.left_out(s.phrase),  # what that reading set aside ("after taking statins")
         # A phrase that lists several experiences: each part, with its own first concept.
         "parts": [{"phrase": p.phrase, "status": p.status.value, "concept_id": p.candidates[0].concept_id,
                    "concept_label": p.candidates[0].label, "score": p.candidates[0].score} for p in s.parts],
@@ -76,7 +77,8 @@ def describe(s: Suggestion, max_categories: int = 4, min_score: float = 0.01) ->
     lines = [f"{s.phrase!r} — {_STATUS_TEXT[s.status]}"]
     read = textnorm.idioms_read(s.phrase)
     if read is not None:  # an idiom read as what it says, or when it happened left out: show what was read
-        lines.append(f"  (read as {read!r})")
+        aside = textnorm.left_out(s.phrase)
+        lines.append(f"  (read as {read!r}" + "".join(f", leaving out {w!r}" for w in aside) + ")")
     if s.parts:  # a list of experiences: each part's concept, in the order said
         lines.append("  (it lists " + "; ".join(f"{p.phrase!r}: {p.candidates[0].label}" for p in s.parts) + ")")
     if s.gap_likelihood is not None and s.gap_threshold is not None:

@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Iterable
 
-__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "names_drug", "listed_parts", "circumstance_split", "unknown_word_stems", "STOPWORDS"]
+__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "names_drug", "left_out", "listed_parts", "circumstance_split", "unknown_word_stems", "STOPWORDS"]
 
 # Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
 # typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
@@ -280,6 +280,22 @@ def idioms_read(text: str) -> str | None:
     """
     read = normalize(text)
     return read if read != _spelt(text) else None
+
+
+def left_out(text: str) -> list[str]:
+    """The runs of words that :func:`normalize` reads as nothing (when it happened, the medicine it came with),
+    as folded: what the answer should say it set aside.
+
+    >>> left_out("I have a rash after taking statins"), left_out("I threw up blood this morning"), left_out("rash")
+    (['after taking statins'], ['this morning'], [])
+    """
+    spelt, read = _spelt(text).split(), normalize(text).split()
+    if spelt == read:
+        return []
+    from difflib import SequenceMatcher
+
+    ops = SequenceMatcher(None, spelt, read, autojunk=False).get_opcodes()
+    return [" ".join(spelt[i1:i2]) for op, i1, i2, _, _ in ops if op == "delete"]
 
 
 _VOWELS = frozenset("aeiouy")

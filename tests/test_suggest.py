@@ -347,7 +347,7 @@ def test_cli_uses_the_build(fixture_home: Path) -> None:
     assert "hgap flag" not in text.stdout and "read as" not in text.stdout
     dated = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home),
                             "pins and needles since yesterday"], capture_output=True, text=True)
-    assert "(read as 'pins and needles')" in dated.stdout  # what was matched, when it happened left out
+    assert "(read as 'pins and needles', leaving out 'since yesterday')" in dated.stdout  # what was matched, and what not
     # A gap answer says how to flag it, in words a shell takes as they are.
     gap = subprocess.run([sys.executable, "-m", "hgap.cli", "suggest", "--home", str(fixture_home), "brain zaps"],
                          capture_output=True, text=True)

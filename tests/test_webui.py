@@ -152,6 +152,12 @@ def test_the_answer_says_how_it_read_the_phrase(client) -> None:
     assert client.get("/api/v1/suggest", query_string={"q": "pins and needles this morning"}).json["read_as"] == "pins and needles"
     assert client.get("/api/v1/suggest", query_string={"q": "pins and needles"}).json["read_as"] is None
     assert 'id="read-as"' not in client.get("/search", query_string={"q": "pins and needles"}).get_data(as_text=True)
+    # The medicine it came with is set aside, and the answer says which words: worth recording beside the concept.
+    got = client.get("/api/v1/suggest", query_string={"q": "pins and needles since starting lisinopril"}).json
+    assert (got["read_as"], got["left_out"]) == ("pins and needles", ["since starting lisinopril"])
+    html = client.get("/search", query_string={"q": "pins and needles since starting lisinopril"}).get_data(as_text=True)
+    assert "leaving out “since starting lisinopril”" in html
+    assert client.get("/api/v1/suggest", query_string={"q": "pins and needles"}).json["left_out"] == []
 
 
 def test_api_suggest_top(client) -> None:

@@ -143,6 +143,9 @@ def openapi_document(server: str = "") -> dict[str, Any]:
             "read_as": {"type": "string", "nullable": True, "description": "the phrase as read, when an idiom was read "
                         "as what it says (\"ending it all\": suicidal ideation) or when it happened left out (\"this "
                         "morning\"); else null"},
+            "left_out": {"type": "array", "items": {"type": "string"}, "description": "the words that reading set "
+                         "aside as no part of the experience: when it happened, the medicine it came with (\"after "
+                         "taking statins\"); empty if none"},
             "parts": {"type": "array", "description": "when the phrase lists several experiences, each a name or "
                       "recorded phrasing of a concept of its own (\"I've had headaches and I feel sick\"): each part "
                       "with its concept, in the order said (the candidates start with them); else empty",
