@@ -210,6 +210,8 @@ class Suggestion:
     named_categories: tuple[NamedCategory, ...] = ()
     # A phrase that lists several experiences ("I've had headaches and I feel sick"): each part's own answer.
     parts: tuple["Suggestion", ...] = ()
+    # The phrase says its first concept is absent ("no fever", "I don't have a headache"): to record as negated.
+    absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -1826,10 +1828,19 @@ class Suggester:
     def _suggest_batch(self, phrases: list[str], top: int) -> list[Suggestion]:
         if not self.ids:
             return [Suggestion(p, SuggestionStatus.GAP, ()) for p in phrases]
-        # A list's parts are answered in the same batch (a second batch costs more than its few phrases).
+        # A list's parts, and what a phrase says is absent, are answered in the same batch (a second batch costs
+        # more than their few phrases).
         listed = self._lists(phrases)
-        results, named, fx = self._answer(phrases + [p for _, parts in listed for p in parts], top)
-        results, part_answers = results[: len(phrases)], results[len(phrases) :]
+        denied = [(i, rest) for i, p in enumerate(phrases) if (rest := textnorm.absent_part(p))]
+        listed_words = [p for _, parts in listed for p in parts]
+        results, named, fx = self._answer(phrases + listed_words + [rest for _, rest in denied], top)
+        n_listed = len(phrases) + len(listed_words)
+        results, part_answers, denied_answers = results[: len(phrases)], results[len(phrases) : n_listed], results[n_listed:]
+        for (i, _), answer, names_it in zip(denied, denied_answers, named[n_listed:]):
+            # Absent only where the denied words name, on their own, the phrase's first concept ("no fever": Fever;
+            # not "no energy", which is Fatigue).
+            if names_it and results[i].candidates and answer.candidates[0].concept_id == results[i].candidates[0].concept_id:
+                results[i] = replace(results[i], absent=True)
         if self.qualifiers:
             results = self._read_qualified(results, top)
         results = self._read_circumstances(results, top)

@@ -61,6 +61,7 @@ def as_dict(s: Suggestion) -> dict:
         "read_as": textnorm.idioms_read(s.phrase),  # None, or the phrase as read ("this morning" left out)
         "left_out": textnorm.left_out(s.phrase),  # what that reading set aside ("after taking statins")
         # A phrase that lists several experiences: each part, with its own first concept.
+        "absent": s.absent,  # the phrase says its first concept is absent ("no fever"): record it as negated
         "parts": [{"phrase": p.phrase, "status": p.status.value, "concept_id": p.candidates[0].concept_id,
                    "concept_label": p.candidates[0].label, "score": p.candidates[0].score} for p in s.parts],
     }
@@ -79,6 +80,8 @@ def describe(s: Suggestion, max_categories: int = 4, min_score: float = 0.01) ->
     if read is not None:  # an idiom read as what it says, or when it happened left out: show what was read
         aside = textnorm.left_out(s.phrase)
         lines.append(f"  (read as {read!r}" + "".join(f", leaving out {w!r}" for w in aside) + ")")
+    if s.absent:  # "no fever": the concept is right, but as a finding it would be recorded wrongly
+        lines.append(f"  (it says {s.candidates[0].label} is absent: record it as negated, not as a finding)")
     if s.parts:  # a list of experiences: each part's concept, in the order said
         lines.append("  (it lists " + "; ".join(f"{p.phrase!r}: {p.candidates[0].label}" for p in s.parts) + ")")
     if s.gap_likelihood is not None and s.gap_threshold is not None:

@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Iterable
 
-__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "names_drug", "left_out", "listed_parts", "circumstance_split", "unknown_word_stems", "STOPWORDS"]
+__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "names_drug", "left_out", "absent_part", "listed_parts", "circumstance_split", "unknown_word_stems", "STOPWORDS"]
 
 # Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
 # typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
@@ -430,6 +430,31 @@ def listed_parts(text: str) -> list[str]:
     parts = [p.strip() for p in _LIST_BREAK.split(text)]
     parts = [p for p in parts if any(w not in STOPWORDS for w in normalize(p).split())]
     return parts if len(parts) > 1 else []
+
+
+# A phrase that says an experience is absent ("no fever", "I don't have a headache", "denies nausea"): what a
+# clinician records as negated, not as a finding. Only having is denied: "can't sleep", "no energy" and "not
+# hungry" say a symptom, and the suggester checks that the rest names the concept on its own.
+_ABSENT = re.compile(
+    r"^(?:(?:i|he|she|they|we|there|theres|there is|there are|patient|pt)\s+)?"
+    r"(?:no|denies|deny|denied|without|never had|free of|negative for|no signs? of|not had any|not had a"
+    r"|(?:do|does|did|have|has|had) ?(?:not|nt) (?:have|had|got|get)(?: any| a| an)?"
+    r"|(?:havent|hasnt|hadnt|dont|doesnt|didnt) (?:have|had|got|get)(?: any| a| an)?)\s+(.+)$")
+
+
+def absent_part(text: str) -> str | None:
+    """The words that a phrase says are absent, if it denies having something ("no fever", "I don't have a
+    headache"), else None.
+
+    >>> absent_part("No fever"), absent_part("I don't have a headache"), absent_part("denies nausea")
+    ('fever', 'headache', 'nausea')
+    >>> absent_part("I can't sleep"), absent_part("nothing"), absent_part("no")
+    (None, None, None)
+    """
+    match = _ABSENT.match(_fold(text))
+    if match is None or not any(w not in STOPWORDS for w in match.group(1).split()):
+        return None
+    return match.group(1)
 
 
 # Where a phrase goes on to say when or why it happens ("heartburn after spicy food", "headaches at work").

@@ -581,6 +581,19 @@ def test_the_medicine_it_came_with_is_not_the_experience() -> None:
     assert textnorm.normalize("a rash on my shoudler") == "a rash on my shoudler"  # a misspelt place, no drug
 
 
+def test_a_phrase_that_denies_an_experience_says_it_is_absent() -> None:
+    """"no fever" is Fever, but recorded as a finding it would say the opposite: the answer marks it absent. A
+    denial that is itself the symptom ("no energy": Fatigue; "I can't sleep") is not marked."""
+    s = Suggester.from_tables([("F", "Fever"), ("T", "Fatigue"), ("I", "Insomnia"), ("H", "Headache")],
+                              [("fever", "F"), ("high temperature", "F"), ("no energy", "T"), ("cant sleep", "I"),
+                               ("headache", "H"), ("energy drained", "T")])
+    for phrase, concept in (("no fever", "F"), ("I don't have a headache", "H"), ("denies fever", "F")):
+        answer = s.suggest(phrase)
+        assert answer.absent and answer.candidates[0].concept_id == concept, phrase
+    for phrase in ("no energy", "I can't sleep", "fever", "a headache"):
+        assert not s.suggest(phrase).absent, phrase
+
+
 def test_to_get_lost_is_disorientation_not_a_loss() -> None:
     """"lost" alone matched *Weight loss*: getting lost, or losing one's way, is being disoriented."""
     s = Suggester.from_tables([("D", "Disorientation"), ("W", "Weight loss")], [("lost weight", "W"), ("confused", "D")])

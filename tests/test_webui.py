@@ -160,6 +160,15 @@ def test_the_answer_says_how_it_read_the_phrase(client) -> None:
     assert client.get("/api/v1/suggest", query_string={"q": "pins and needles"}).json["left_out"] == []
 
 
+def test_a_denied_experience_is_shown_absent(client) -> None:
+    """"no pins and needles" names Paresthesia, which a clinician must record as absent, not as a finding."""
+    got = client.get("/api/v1/suggest", query_string={"q": "no pins and needles"}).json
+    assert got["absent"] is True and got["candidates"][0]["concept_id"] == PARESTHESIA
+    html = client.get("/search", query_string={"q": "no pins and needles"}).get_data(as_text=True)
+    assert 'id="absent"' in html and "Record it as negated" in html
+    assert client.get("/api/v1/suggest", query_string={"q": "pins and needles"}).json["absent"] is False
+
+
 def test_api_suggest_top(client) -> None:
     assert len(client.get("/api/v1/suggest?q=headache&top=2").json["candidates"]) <= 2
 

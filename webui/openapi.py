@@ -146,6 +146,8 @@ def openapi_document(server: str = "") -> dict[str, Any]:
             "left_out": {"type": "array", "items": {"type": "string"}, "description": "the words that reading set "
                          "aside as no part of the experience: when it happened, the medicine it came with (\"after "
                          "taking statins\"); empty if none"},
+            "absent": {"type": "boolean", "description": "the phrase says its first concept is absent (\"no fever\", "
+                       "\"I don't have a headache\"): to record as negated, not as a finding"},
             "parts": {"type": "array", "description": "when the phrase lists several experiences, each a name or "
                       "recorded phrasing of a concept of its own (\"I've had headaches and I feel sick\"): each part "
                       "with its concept, in the order said (the candidates start with them); else empty",
