@@ -212,6 +212,17 @@ def _without_medicine_subject(match: re.Match[str]) -> str:
         else match.group(0)
 
 
+# Whom it is about, at the start ("my 3 year old has a rash", "my mother has diabetes"): the person, not a word
+# of the experience ("year old" made the rash a gap). Read as nothing; the answer says what it left out, which
+# tells a clinician whether it is the patient (a child brought in) or family history.
+_WHOSE = re.compile(
+    r"^(?:my|our|his|her|their) (?:(?:little|baby|eldest|youngest|older|younger|teenage|elderly|old) )?"
+    r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?: and a half)? (?:year|yr|month|week)s? old"
+    r"|baby|babies|son|sons|daughter|daughters|child|children|kid|kids|boy|girl|toddler|infant|newborn|husband|wife"
+    r"|partner|mum|mom|mother|dad|father|parents|brother|sister|grandma|grandmother|grandad|granddad|grandfather|gran"
+    r"|nan|grandparents|aunt|uncle|cousin|family|wee one|little one)\b(?: (?:has|had|have|is|was|keeps|kept|gets|got))?")
+
+
 # "It makes me nauseous", "they gave me a rash": what causes it is said elsewhere; "makes" alone drew no concept
 # and made the phrase look like a gap. Read as nothing.
 _MAKES_ME = re.compile(r"\b(?:makes|made|make|making|gives|gave|give|giving) me\b")
@@ -227,6 +238,7 @@ _IDIOMS: tuple[tuple[tuple[str, ...], re.Pattern[str], "str | Callable[[re.Match
     (("since", "after", "from", "when", " on "), _MEDICINE_ONSET, _without_medicine),
     (("make", "made", "give", "gave", "caus", "left", "leaves"), _MEDICINE_DOES, _without_medicine_subject),
     (("make", "made", "giv", "gave"), _MAKES_ME, ""),
+    (("my ", "our ", "his ", "her ", "their "), _WHOSE, ""),
 )
 
 
@@ -253,6 +265,8 @@ def normalize(text: str) -> str:
     ('a rash', 'dizzy')
     >>> normalize("the metformin makes me nauseous"), normalize("my back gives me trouble")
     ('nauseous', 'my back trouble')
+    >>> normalize("my 3 year old has a rash"), normalize("my mother had a heart attack"), normalize("my son")
+    ('a rash', 'a heart attack', 'my son')
     >>> normalize("pain after taking a deep breath"), normalize("cramps since starting my period")
     ('pain after taking a deep breath', 'cramps since starting my period')
     """

@@ -581,6 +581,17 @@ def test_the_medicine_it_came_with_is_not_the_experience() -> None:
     assert textnorm.normalize("a rash on my shoudler") == "a rash on my shoudler"  # a misspelt place, no drug
 
 
+def test_whom_it_is_about_is_no_word_of_the_experience() -> None:
+    """"year old" made "my 3 year old has a rash" a gap; the person is set aside, and the answer says so (a child
+    brought in, or family history: "my mother has diabetes")."""
+    s = Suggester.from_tables([("R", "Skin rash"), ("D", "Diabetes mellitus"), ("Y", "Yearly flu")],
+                              [("rash", "R"), ("diabetes", "D"), ("flu every year", "Y")])
+    for phrase, concept in (("my 3 year old has a rash", "R"), ("my mother has diabetes", "D")):
+        assert s.suggest(phrase).candidates[0].concept_id == concept, phrase
+    assert textnorm.left_out("my 3 year old has a rash") == ["my 3 year old has"]
+    assert textnorm.normalize("my son") == "my son"  # nothing else said: kept whole
+
+
 def test_a_phrase_that_denies_an_experience_says_it_is_absent() -> None:
     """"no fever" is Fever, but recorded as a finding it would say the opposite: the answer marks it absent. A
     denial that is itself the symptom ("no energy": Fatigue; "I can't sleep") is not marked."""
