@@ -134,7 +134,8 @@ _GET_LOST = re.compile(
 _WHEN = re.compile(
     r"\b(?:(?:since|from|until|till|as of|for|over|in) (?:the )?)?"
     r"(?:(?:this|last|yesterday|tomorrow|earlier|past) (?:morning|afternoon|evening|night|week|weekend|month|year)"
-    r"|today|yesterday|tonight)\b")
+    r"|today|yesterday|tonight"
+    r"|(?:(?:since|on|last|this|from|until|till) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?)\b")
 
 
 # A medicine the experience came with ("a rash after taking statins", "headache since starting lisinopril",
@@ -228,16 +229,25 @@ _WHOSE = re.compile(
 _MAKES_ME = re.compile(r"\b(?:makes|made|make|making|gives|gave|give|giving) me\b")
 
 
+# A message's greeting and sign-off ("Hi doctor, ...", "... thanks"): no word of the experience, and a part of
+# its own to the list reader. Read as nothing.
+_GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))(?: (?:there|doctor|doc|dr|nurse|gp|team|all))?"
+    r"|(?:doctor|doc|dr))\b|\b(?:thanks?(?: you)?(?: (?:so|very) much)?(?: doctor| doc)?|many thanks|please help"
+    r"|any advice|cheers)$", re.IGNORECASE)
+
+
 # Each idiom: words one of which it must contain, its pattern, what it is read as.
 _IDIOMS: tuple[tuple[tuple[str, ...], re.Pattern[str], "str | Callable[[re.Match[str]], str]"], ...] = (
     (("down",), _FEEL_DOWN, r"\1\2 low"),
     (("sick",), _BE_SICK, r"\1\2 vomiting"),
     (("life", "lives", " all", "kill"), _SUICIDAL, "suicidal ideation"),
     (("lost", "lose", "losing"), _GET_LOST, r"disorientation\1"),
-    (("morning", "afternoon", "evening", "night", "week", "month", "year", "today", "yesterday"), _WHEN, ""),
+    (("morning", "afternoon", "evening", "night", "week", "month", "year", "today", "yesterday", "day"), _WHEN, ""),
     (("since", "after", "from", "when", " on "), _MEDICINE_ONSET, _without_medicine),
     (("make", "made", "give", "gave", "caus", "left", "leaves"), _MEDICINE_DOES, _without_medicine_subject),
     (("make", "made", "giv", "gave"), _MAKES_ME, ""),
+    (("hi", "hello", "hey", "dear", "good ", "doc", "dr", "than", "help", "advice", "cheers"), _GREETING, ""),
     (("my ", "our ", "his ", "her ", "their "), _WHOSE, ""),
 )
 
@@ -436,12 +446,12 @@ def listed_parts(text: str) -> list[str]:
 
     >>> listed_parts("headache, stiff neck and a fever"), listed_parts("pain when I pee")
     (['headache', 'stiff neck', 'a fever'], [])
-    >>> listed_parts("this and that")
-    []
+    >>> listed_parts("this and that"), listed_parts("Hi doctor, a cough and a fever, thanks")
+    ([], ['a cough', 'a fever'])
     """
     if not _LIST_BREAK.search(text):  # most phrases list nothing: no part to normalise
         return []
-    parts = [p.strip() for p in _LIST_BREAK.split(text)]
+    parts = [p.strip() for p in _LIST_BREAK.split(text) if not _GREETING.fullmatch(p.strip())]
     parts = [p for p in parts if any(w not in STOPWORDS for w in normalize(p).split())]
     return parts if len(parts) > 1 else []
 

@@ -106,7 +106,11 @@ def test_builtin_suggester_learns_gaps_from_the_curated_gap_phrasings(real_graph
     assert covid.status is SuggestionStatus.GAP and "ICD10CM:U07.1" in [n.category_id for n in covid.named_categories]
     # A list of experiences is answered part by part, in the order said ("sick headache" had made it Migraine).
     for phrase, concepts in (("I've had headaches and I feel sick", ["HP:0002315", "HP:0002018"]),
-                             ("chest pain and shortness of breath", ["HP:0100749", "HP:0002094"])):
+                             ("chest pain and shortness of breath", ["HP:0100749", "HP:0002094"]),
+                             # a message: its greeting, when, and whom it is about set aside
+                             ("Hi doctor, a cough and a fever, thanks", ["HP:0012735", "HP:0001945"]),
+                             ("Since Tuesday my little girl has had a high temperature and won't eat",
+                              ["HP:0001945", "HP:0004396"])):
         listed = suggester.suggest(phrase)
         assert [p.candidates[0].concept_id for p in listed.parts] == concepts, phrase
         assert [c.concept_id for c in listed.candidates[:2]] == concepts, phrase
