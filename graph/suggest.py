@@ -1831,16 +1831,15 @@ class Suggester:
         # A list's parts, and what a phrase says is absent, are answered in the same batch (a second batch costs
         # more than their few phrases).
         listed = self._lists(phrases)
-        denied = [(i, rest) for i, p in enumerate(phrases) if (rest := textnorm.absent_part(p))]
-        listed_words = [p for _, parts in listed for p in parts]
-        results, named, fx = self._answer(phrases + listed_words + [rest for _, rest in denied], top)
-        n_listed = len(phrases) + len(listed_words)
-        results, part_answers, denied_answers = results[: len(phrases)], results[len(phrases) : n_listed], results[n_listed:]
-        for (i, _), answer, names_it in zip(denied, denied_answers, named[n_listed:]):
+        asked = phrases + [p for _, parts in listed for p in parts]
+        denied = [(i, rest) for i, p in enumerate(asked) if (rest := textnorm.absent_part(p))]
+        results, named, fx = self._answer(asked + [rest for _, rest in denied], top)
+        for (i, _), answer, names_it in zip(denied, results[len(asked) :], named[len(asked) :]):
             # Absent only where the denied words name, on their own, the phrase's first concept ("no fever": Fever;
             # not "no energy", which is Fatigue).
             if names_it and results[i].candidates and answer.candidates[0].concept_id == results[i].candidates[0].concept_id:
                 results[i] = replace(results[i], absent=True)
+        results, part_answers = results[: len(phrases)], results[len(phrases) : len(asked)]
         if self.qualifiers:
             results = self._read_qualified(results, top)
         results = self._read_circumstances(results, top)
@@ -1983,7 +1982,7 @@ class Suggester:
         todo = []
         for i, phrase in enumerate(phrases):
             parts = textnorm.listed_parts(phrase)
-            if (parts and all((k := textnorm.key(p)) in index.votes or k in index.names for p in parts)
+            if (parts and all((k := textnorm.key(textnorm.absent_part(p) or p)) in index.votes or k in index.names for p in parts)
                     and textnorm.normalize(phrase) not in self._said_whole and not _one_place(parts)):
                 todo.append((i, parts))
         return todo
@@ -1996,21 +1995,24 @@ class Suggester:
         (``answers``, in the order of ``listed``). Not a phrase that is itself a name or recorded phrasing word
         for word ("nausea and vomiting"), nor one whose first words go with the last part's body site ("sore and
         stiff feet", "numbness and tingling in my hands": one experience at one place), nor one whose concepts
-        are a concept and its ancestor (one experience said twice, once more loosely)."""
+        are a concept and its ancestor (one experience said twice, once more loosely). A part may deny an
+        experience ("no chest pain but short of breath"): it is marked absent and comes after those present."""
         at = 0
         for i, parts in listed:
             got, at = answers[at : at + len(parts)], at + len(parts)
-            if not all(a.status is SuggestionStatus.KNOWN and a.candidates for a in got):
+            if not all((a.status is SuggestionStatus.KNOWN or a.absent) and a.candidates for a in got):
                 continue
+            got = [a for a in got if not a.absent] + [a for a in got if a.absent]  # what is present first
             firsts = [a.candidates[0] for a in got]
             ids = [c.concept_id for c in firsts]
             if len(set(ids)) < len(ids) or any(self._ancestors(b).intersection(ids) for b in ids):
                 continue
-            said = [replace(c, evidence=(Evidence("part", part, "this part of the phrase says it", 1.0), *c.evidence))
-                    for part, c in zip(parts, firsts)]
+            said = [replace(c, evidence=(Evidence("part", a.phrase, "this part of the phrase says it" + (" is absent" if a.absent else ""),
+                                                  1.0), *c.evidence)) for a, c in zip(got, firsts)]
             rest = [c for c in results[i].candidates if c.concept_id not in ids]
             results[i] = Suggestion(results[i].phrase, SuggestionStatus.SUGGESTED, tuple(said + rest)[: max(top, len(said))],
-                                    named_categories=results[i].named_categories, parts=tuple(got))
+                                    named_categories=results[i].named_categories, parts=tuple(got),
+                                    absent=all(a.absent for a in got))
         return results
 
     @functools.cached_property

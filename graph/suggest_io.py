@@ -63,7 +63,7 @@ def as_dict(s: Suggestion) -> dict:
         # A phrase that lists several experiences: each part, with its own first concept.
         "absent": s.absent,  # the phrase says its first concept is absent ("no fever"): record it as negated
         "parts": [{"phrase": p.phrase, "status": p.status.value, "concept_id": p.candidates[0].concept_id,
-                   "concept_label": p.candidates[0].label, "score": p.candidates[0].score} for p in s.parts],
+                   "concept_label": p.candidates[0].label, "score": p.candidates[0].score, "absent": p.absent} for p in s.parts],
     }
 
 _STATUS_TEXT = {
@@ -83,7 +83,8 @@ def describe(s: Suggestion, max_categories: int = 4, min_score: float = 0.01) ->
     if s.absent:  # "no fever": the concept is right, but as a finding it would be recorded wrongly
         lines.append(f"  (it says {s.candidates[0].label} is absent: record it as negated, not as a finding)")
     if s.parts:  # a list of experiences: each part's concept, in the order said
-        lines.append("  (it lists " + "; ".join(f"{p.phrase!r}: {p.candidates[0].label}" for p in s.parts) + ")")
+        lines.append("  (it lists " + "; ".join(f"{p.phrase!r}: {p.candidates[0].label}" + (" (absent)" if p.absent else "")
+                                                for p in s.parts) + ")")
     if s.gap_likelihood is not None and s.gap_threshold is not None:
         # A gap's nearest concept can score high (it is the likeliest of them) while none may fit: say so.
         lines.append(f"  (likelihood that no concept fits: {s.gap_likelihood:.2f}; a gap from {s.gap_threshold:.2f})")

@@ -603,6 +603,11 @@ def test_a_phrase_that_denies_an_experience_says_it_is_absent() -> None:
         assert answer.absent and answer.candidates[0].concept_id == concept, phrase
     for phrase in ("no energy", "I can't sleep", "fever", "a headache"):
         assert not s.suggest(phrase).absent, phrase
+    # In a list, what is denied is marked and comes after what is present.
+    listed = s.suggest("no fever but a headache")
+    assert [(p.candidates[0].concept_id, p.absent) for p in listed.parts] == [("H", False), ("F", True)]
+    assert listed.candidates[0].concept_id == "H" and not listed.absent
+    assert s.suggest("no fever and no headache").absent
 
 
 def test_to_get_lost_is_disorientation_not_a_loss() -> None:

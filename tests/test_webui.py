@@ -167,6 +167,10 @@ def test_a_denied_experience_is_shown_absent(client) -> None:
     html = client.get("/search", query_string={"q": "no pins and needles"}).get_data(as_text=True)
     assert 'id="absent"' in html and "Record it as negated" in html
     assert client.get("/api/v1/suggest", query_string={"q": "pins and needles"}).json["absent"] is False
+    listed = client.get("/api/v1/suggest", query_string={"q": "no chest ache but short of breath"}).json
+    assert [p["absent"] for p in listed["parts"]] == [False, True] and listed["absent"] is False
+    html = client.get("/search", query_string={"q": "no chest ache but short of breath"}).get_data(as_text=True)
+    assert "(said to be absent)" in html
 
 
 def test_api_suggest_top(client) -> None:

@@ -153,7 +153,8 @@ def openapi_document(server: str = "") -> dict[str, Any]:
                       "with its concept, in the order said (the candidates start with them); else empty",
                       "items": {"type": "object", "properties": {
                           "phrase": {"type": "string"}, "status": {"type": "string"}, "concept_id": {"type": "string"},
-                          "concept_label": {"type": "string"}, "score": {"type": "number"}}}}}},
+                          "concept_label": {"type": "string"}, "score": {"type": "number"},
+                          "absent": {"type": "boolean"}}}}}},
         "Lookup": {"type": "object", "properties": {
             "phrase": {"type": "string"}, "found": {"type": "boolean"},
             "matches": {"type": "array", "items": OBJ}}},
