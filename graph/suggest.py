@@ -1979,10 +1979,18 @@ class Suggester:
         """The phrases that may list experiences (see :meth:`_read_listed`), with their parts. Only parts whose
         words are a name or recorded phrasing can come back known: a list with any other part is left whole."""
         index = self.index
+
+        def recorded(text: str) -> bool:  # a name or recorded phrasing, or one denied ("no pins and needles")
+            key = textnorm.key(textnorm.absent_part(text) or text)
+            return key in index.votes or key in index.names
+
+        def one_name(text: str) -> bool:  # the same words in the same order ("pins and needles")
+            return textnorm.normalize(textnorm.absent_part(text) or text) in self._said_whole
+
         todo = []
         for i, phrase in enumerate(phrases):
-            parts = textnorm.listed_parts(phrase)
-            if (parts and all((k := textnorm.key(textnorm.absent_part(p) or p)) in index.votes or k in index.names for p in parts)
+            parts = textnorm.listed_parts(phrase, one_name)
+            if (parts and all(recorded(p) for p in parts)
                     and textnorm.normalize(phrase) not in self._said_whole and not _one_place(parts)):
                 todo.append((i, parts))
         return todo

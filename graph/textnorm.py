@@ -440,18 +440,33 @@ _LIST_BREAK = re.compile(r"\s*[,;]\s*(?:and\s+|but\s+|also\s+)?|\s+(?:and also|a
                          re.IGNORECASE)
 
 
-def listed_parts(text: str) -> list[str]:
+def listed_parts(text: str, said_whole: Callable[[str], bool] | None = None) -> list[str]:
     """The parts of a phrase that lists things, as written (each with a word that is not filler), or [] when
-    it lists nothing.
+    it lists nothing. Neighbouring parts that ``said_whole`` takes for one name, joined as written, stay one
+    ("pins and needles", "no pins and needles").
 
     >>> listed_parts("headache, stiff neck and a fever"), listed_parts("pain when I pee")
     (['headache', 'stiff neck', 'a fever'], [])
     >>> listed_parts("this and that"), listed_parts("Hi doctor, a cough and a fever, thanks")
     ([], ['a cough', 'a fever'])
+    >>> listed_parts("pins and needles and a cough", lambda t: t == "pins and needles")
+    ['pins and needles', 'a cough']
     """
     if not _LIST_BREAK.search(text):  # most phrases list nothing: no part to normalise
         return []
-    parts = [p.strip() for p in _LIST_BREAK.split(text) if not _GREETING.fullmatch(p.strip())]
+    spans, start = [], 0
+    for gap in _LIST_BREAK.finditer(text):
+        spans.append((start, gap.start()))
+        start = gap.end()
+    spans.append((start, len(text)))
+    if said_whole is not None:  # the longest run of parts (up to three) that is one name, from each part on
+        merged, k = [], 0
+        while k < len(spans):
+            end = next((m for m in (k + 2, k + 1) if m < len(spans) and said_whole(text[spans[k][0] : spans[m][1]])), k)
+            merged.append((spans[k][0], spans[end][1]))
+            k = end + 1
+        spans = merged
+    parts = [p for a, b in spans if not _GREETING.fullmatch(p := text[a:b].strip())]
     parts = [p for p in parts if any(w not in STOPWORDS for w in normalize(p).split())]
     return parts if len(parts) > 1 else []
 

@@ -985,6 +985,8 @@ def test_a_phrase_that_lists_experiences_is_answered_part_by_part() -> None:
     # ... but not a part said in full: "I have a ..." is a thing of its own.
     assert [p.candidates[0].concept_id for p in s.suggest("I've got headaches and stiff feet").parts] == ["H", "S"]
     assert as_dict(s.suggest("headaches"))["parts"] == []
+    # A name with "and" in it stays one part of a longer list, said as it is recorded (not in another order).
+    assert [p.phrase for p in s.suggest("nausea and vomiting, and headaches").parts] == ["nausea and vomiting", "headaches"]
     # A concept and its ancestor are one experience said twice.
     family = Suggester.from_tables([("P", "Pain"), ("H", "Headache")], [("headaches", "H"), ("pains", "P")],
                                    parents={"H": ["P"]}, fit=False)
