@@ -224,6 +224,18 @@ _WHOSE = re.compile(
     r"|nan|grandparents|aunt|uncle|cousin|family|wee one|little one)\b(?: (?:has|had|have|is|was|keeps|kept|gets|got))?")
 
 
+# A patient's guess or worry about what it is ("I think I might have the flu", "worried about cancer", "could it
+# be shingles"): the condition named is what to look up, and the hedge says it is not a diagnosis ("think" and
+# "might" drew *Panic attack*). Read as nothing; the answer shows it left out.
+_HEDGE = re.compile(
+    r"^(?:(?:i |im |i am |ive been |been )?(?:think|thinking|suspect|believe|reckon|wonder if|wondering if)"
+    r"(?: (?:that|if|it is|its))?(?: (?:i|ive|im|i am|it is|its|it might be|it could be))?"
+    r"|(?:i |im |i am )?(?:worried|scared|afraid|concerned) (?:that )?(?:(?:i|ive) (?:might |may |could |must )?"
+    r"(?:have|got|be getting|be coming down with)|it (?:might|could|may|must) be|it is|its)"
+    r"|(?:could|might|can) (?:it|this|that) be|is (?:it|this) (?:maybe )?|maybe(?: its| it is)?|possibly|probably)"
+    r"(?: (?:might|may|could|must|have|be))*(?: (?:have|got|be getting|coming down with|getting|having))?\b")
+
+
 # "It makes me nauseous", "they gave me a rash": what causes it is said elsewhere; "makes" alone drew no concept
 # and made the phrase look like a gap. Read as nothing.
 _MAKES_ME = re.compile(r"\b(?:makes|made|make|making|gives|gave|give|giving) me\b")
@@ -249,6 +261,8 @@ _IDIOMS: tuple[tuple[tuple[str, ...], re.Pattern[str], "str | Callable[[re.Match
     (("make", "made", "giv", "gave"), _MAKES_ME, ""),
     (("hi", "hello", "hey", "dear", "good ", "doc", "dr", "than", "help", "advice", "cheers"), _GREETING, ""),
     (("my ", "our ", "his ", "her ", "their "), _WHOSE, ""),
+    (("think", "suspect", "believ", "reckon", "wonder", "worri", "scared", "afraid", "concern", " be ", "is it",
+      "is this", "maybe", "possibly", "probably"), _HEDGE, ""),
 )
 
 
@@ -277,6 +291,8 @@ def normalize(text: str) -> str:
     ('nauseous', 'my back trouble')
     >>> normalize("my 3 year old has a rash"), normalize("my mother had a heart attack"), normalize("my son")
     ('a rash', 'a heart attack', 'my son')
+    >>> normalize("I think I might have the flu"), normalize("worried all the time"), normalize("scared of needles")
+    ('the flu', 'worried all the time', 'scared of needles')
     >>> normalize("pain after taking a deep breath"), normalize("cramps since starting my period")
     ('pain after taking a deep breath', 'cramps since starting my period')
     """

@@ -592,6 +592,15 @@ def test_whom_it_is_about_is_no_word_of_the_experience() -> None:
     assert textnorm.normalize("my son") == "my son"  # nothing else said: kept whole
 
 
+def test_a_guess_at_what_it_is_is_read_as_the_condition_named() -> None:
+    """"think" and "might" drew *Panic attack* to "I think I might have the flu"; a worry that is itself the
+    experience stays whole."""
+    assert textnorm.left_out("I think I might have the flu") == ["i think i might have"]
+    assert textnorm.normalize("could it be shingles") == "shingles"
+    for phrase in ("worried all the time", "I'm scared of needles", "I can't think straight"):
+        assert textnorm.left_out(phrase) == [], phrase
+
+
 def test_a_phrase_that_denies_an_experience_says_it_is_absent() -> None:
     """"no fever" is Fever, but recorded as a finding it would say the opposite: the answer marks it absent. A
     denial that is itself the symptom ("no energy": Fatigue; "I can't sleep") is not marked."""
