@@ -269,9 +269,10 @@ _IDIOMS: tuple[tuple[tuple[str, ...], re.Pattern[str], "str | Callable[[re.Match
 @lru_cache(maxsize=100_000)
 def normalize(text: str) -> str:
     """Case, accents, punctuation and British spelling folded; word order and inflections kept; "feel down"
-    read as "feel low", "been sick" as "been vomiting", "ending it all" as "suicidal ideation", and when it
-    happened ("this morning", "last night", "today") and the medicine it came with ("since starting
-    lisinopril") as nothing.
+    read as "feel low", "been sick" as "been vomiting", "ending it all" as "suicidal ideation"; and read as
+    nothing (:func:`left_out` says what): when it happened ("this morning", "since Tuesday"), the medicine it
+    came with ("since starting lisinopril"), whom it is about ("my 3 year old has"), a guess's hedge ("I think
+    I might have") and a message's greeting ("Hi doctor").
 
     >>> normalize("  Paediatric  HAEMORRHAGE (severe) ")
     'pediatric hemorrhage severe'
