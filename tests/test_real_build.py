@@ -197,7 +197,9 @@ def test_the_default_suggester_reads_everyday_phrasings(real_home: Path) -> None
                             ("I get lost easily", "HP:0001289"), ("I can't wake up in the morning", "HP:0100786"),
                             # the finding, not the site ("Limited wrist movement" first before: the meaning
                             # model's vector of the phrase sits by the wrist)
-                            ("crepitus in my wrist", "HP:0034431")):
+                            ("crepitus in my wrist", "HP:0034431"),
+                            # an abbreviation patients use ("UTIs" drew the respiratory infections before)
+                            ("I keep getting UTIs", "HP:0000010")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
 
 
