@@ -493,11 +493,12 @@ def listed_parts(text: str, said_whole: Callable[[str], bool] | None = None) -> 
 # hungry" say a symptom, and the suggester checks that the rest names the concept on its own.
 _ABSENT = re.compile(
     r"^(?:(?:i|he|she|they|we|there|theres|there is|there are|patient|pt)\s+)?"
-    r"(?:no|denies|deny|denied|without|never had|free of|negative for|no signs? of|not had any|not had a"
+    r"(?:no signs? of|no|denies|deny|denied|without|never had|free of|negative for|not had any|not had a"
     r"|(?:do|does|did|have|has|had) ?(?:not|nt) (?:have|had|got|get)(?: any| a| an)?"
     r"|(?:havent|hasnt|hadnt|dont|doesnt|didnt) (?:have|had|got|get)(?: any| a| an)?)\s+(.+)$")
 
 
+@lru_cache(maxsize=100_000)
 def absent_part(text: str) -> str | None:
     """The words that a phrase says are absent, if it denies having something ("no fever", "I don't have a
     headache"), else None.
