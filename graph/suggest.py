@@ -1952,28 +1952,57 @@ class Suggester:
         return results
 
     def _read_circumstances(self, results: list[Suggestion], top: int) -> list[Suggestion]:
-        """A gap that says a name or recorded phrasing and then when or why it happens ("I get heartburn after
-        spicy food", "I keep getting headaches at work") is ``suggested``, with the circumstance in the
-        evidence, where its first concept is the one that phrasing names: its other words had made it look like
-        a gap, though that concept fits it whatever the circumstance (which the record keeps beside it). Not
-        where the circumstance leads the ranker elsewhere ("I bruise if anyone so much as touches me": *Bruising
-        susceptibility*, not *Ecchymosis*), nor to a phrase that is no gap ("pain when I pee": *Dysuria*)."""
+        """A phrase that says an experience and then when or why it happens ("I feel bloated after eating",
+        "I get heartburn after spicy food") is first of all the experience its head says: the circumstance is
+        recorded beside the concept, it does not replace it. Where the ranker put first a concept that only the
+        circumstance draws (*Poor appetite*, by "eating"), the head's concept comes first, with the circumstance
+        in its evidence. The ranker's concept stays first where the circumstance makes the head's experience
+        specific: a concept under the head's (*Exertional dyspnea* for "short of breath when I walk upstairs"),
+        one of the head's own first three ("I bruise if anyone so much as touches me": *Bruising
+        susceptibility*), or one recorded with all the head's words ("pain when I pee": *Dysuria*, "pain when
+        urinating"). A gap whose head names its first concept is ``suggested``: its other words had made it
+        look like a gap ("I keep getting headaches at work": *Headache*, Recurrent). A known phrasing is left."""
         todo = [(i, split) for i, r in enumerate(results)
-                if r.status is SuggestionStatus.GAP and r.candidates and (split := textnorm.circumstance_split(r.phrase))
-                and textnorm.key(r.phrase) not in self.gap_keys]
+                if r.status is not SuggestionStatus.KNOWN and r.candidates
+                and (split := textnorm.circumstance_split(r.phrase)) and textnorm.key(r.phrase) not in self.gap_keys]
         if not todo:
             return results
         # The head without its qualifiers ("I keep getting headaches at work": "headaches", Recurrent).
         plain = [split_qualifiers(head, self.qualifiers) if self.qualifiers else (head, ()) for _, (head, _) in todo]
-        heads, named, _ = self._answer([rest for rest, _ in plain], 1)
-        for (i, (_, circumstance)), answer, names_it, (_, found) in zip(todo, heads, named, plain):
-            first = results[i].candidates[0]
-            if names_it and answer.status is not SuggestionStatus.GAP and answer.candidates[0].concept_id == first.concept_id:
+        heads, named, _ = self._answer([rest for rest, _ in plain], top)
+        for (i, (_, circumstance)), head, names_it, (said, found) in zip(todo, heads, named, plain):
+            if head.status is SuggestionStatus.GAP or not head.candidates:
+                continue
+            said_first = head.candidates[0]
+            cands = results[i].candidates
+            moved = False
+            if cands[0].concept_id != said_first.concept_id and not self._specialises(cands[0].concept_id, said, head):
+                whole = next((c for c in cands if c.concept_id == said_first.concept_id), said_first)
+                cands = (replace(whole, score=max(whole.score, cands[0].score)),
+                         *(c for c in cands if c.concept_id != said_first.concept_id))[:top]
+                moved = True
+            placed = names_it and results[i].status is SuggestionStatus.GAP and cands[0].concept_id == said_first.concept_id
+            if moved or placed:
                 notes = (*_qualifier_notes(found),
                          Evidence("circumstance", circumstance, "when or why it happens, recorded beside the concept", 1.0))
-                results[i] = replace(results[i], status=SuggestionStatus.SUGGESTED, gap_likelihood=None, gap_threshold=None,
-                                     candidates=(replace(first, evidence=first.evidence + notes), *results[i].candidates[1:]))
+                if placed:
+                    results[i] = replace(results[i], status=SuggestionStatus.SUGGESTED, gap_likelihood=None, gap_threshold=None)
+                results[i] = replace(results[i], candidates=(replace(cands[0], evidence=cands[0].evidence + notes), *cands[1:]))
         return results
+
+    def _specialises(self, concept_id: str, head_text: str, head: Suggestion) -> bool:
+        """Whether ``concept_id``, put first for a whole phrase, is the experience its head (``head_text``,
+        answered ``head``) says, made specific by the circumstance: a concept under the head's first, one of
+        the head's first three, or one with a name or recorded phrasing that has a word of the head (or what it is lay
+        for: "hurts", pain)."""
+        said_first = head.candidates[0].concept_id
+        if said_first in self._ancestors(concept_id) or concept_id in {c.concept_id for c in head.candidates[:3]}:
+            return True
+        stems = textnorm.content_tokens(head_text)
+        lay = laywords.lay_table().words
+        words = set(stems).union(*(lay.get(st, ()) for st in stems))
+        concept = self._index_of[concept_id]
+        return any(words.intersection(self._doc_stems(int(r))[1]) for r in np.flatnonzero(self.doc_concept == concept))
 
     def _lists(self, phrases: Sequence[str]) -> list[tuple[int, list[str]]]:
         """The phrases that may list experiences (see :meth:`_read_listed`), with their parts. Only parts whose

@@ -516,7 +516,7 @@ def absent_part(text: str) -> str | None:
 
 # Where a phrase goes on to say when or why it happens ("heartburn after spicy food", "headaches at work").
 _CIRCUMSTANCE = re.compile(
-    r"\s*,?\s*\b(?:when|whenever|after|while|during|before|if|every time|each time|at (?:work|school|home|the gym))\b",
+    r"\s*,?\s*\b(?<!\bas )(?<!\beven )(?:(?:when|whenever|after|while|during|before|if|every time|each time)\b(?=\W+\w)|at (?:work|school|home|the gym)\b)",
     re.IGNORECASE)
 
 
@@ -526,8 +526,8 @@ def circumstance_split(text: str) -> tuple[str, str] | None:
 
     >>> circumstance_split("I get heartburn after spicy food"), circumstance_split("headaches at work")
     (('I get heartburn', 'after spicy food'), ('headaches', 'at work'))
-    >>> circumstance_split("after eating"), circumstance_split("night sweats")
-    (None, None)
+    >>> circumstance_split("after eating"), circumstance_split("night sweats"), circumstance_split("feels as if it is swollen")
+    (None, None, None)
     """
     match = _CIRCUMSTANCE.search(text)
     if match is None:

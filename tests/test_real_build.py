@@ -231,3 +231,24 @@ def test_when_or_why_it_happens_leaves_a_placed_experience_placed(real_home: Pat
     evidence = suggester.suggest("I keep getting headaches at work").candidates[0].evidence
     assert any(e.kind == "qualifier" and "HP:0031796" in e.how for e in evidence)  # Recurrent
     assert suggester.suggest("pain when I pee").candidates[0].concept_id == "HP:0100518"  # Dysuria
+
+
+def test_the_experience_said_comes_before_a_concept_only_its_circumstance_draws(real_home: Path) -> None:
+    """"after eating" drew *Poor appetite* first for "I feel bloated after eating", and "when I climb the stairs"
+    *Exertional dyspnea* for a chest that hurts: the head's concept now comes first. A concept the circumstance makes specific stays first: under the head's (*Exertional dyspnea* for
+    breath), or recorded with the head's words (*Dysuria*: pain; *Jaw claudication*: jaw)."""
+    from hgap.graph.suggest import built_suggester
+
+    suggester = built_suggester(real_home)
+    assert suggester is not None
+    for phrase, concept in (("I feel bloated after eating", "HP:0003270"),  # Abdominal distention
+                            ("my chest hurts when I climb the stairs", "HP:0100749")):
+        answer = suggester.suggest(phrase)
+        assert answer.status.value == "suggested" and answer.candidates[0].concept_id == concept, phrase
+        assert [c.score for c in answer.candidates] == sorted((c.score for c in answer.candidates), reverse=True)
+    for phrase, concept in (("I get short of breath when I walk upstairs", "HP:0002875"),  # Exertional dyspnea
+                            ("pain when I pee", "HP:0100518"), ("my jaw hurts when I chew", "HP:0030164")):
+        assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
+    # "I'm freezing" is cold, not the freezing of gait (data/lay_words.tsv).
+    assert suggester.suggest("I'm freezing when everyone else is warm").candidates[0].concept_id == "HP:6000855"
+    assert suggester.suggest("I'm freezing").candidates[0].concept_id != "HP:0031825"
