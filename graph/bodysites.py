@@ -14,6 +14,7 @@ about the arms agrees with a concept "... of upper limb" and conflicts with "...
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -107,3 +108,30 @@ def lay_region(word: str) -> str | None:
     table = body_sites()
     return table.lay_words.get(word) or table.lay_words.get(word[:-1] if word.endswith("s") else word) \
         or table.lay_stems.get(textnorm.stem(word))
+
+
+# Where a phrase ends by saying where it is felt ("a bruise on my knee", "cramps in my calves").
+_SITE_CLAUSE = re.compile(
+    r"\s*,?\s*\b(?:on|in|around|behind|under|over|across|inside|down)\s+"
+    r"(?:(?:my|the|his|her|their|your|both|one of my)\s+)+(?:(?:back|front|side|top|bottom|middle) of\s+(?:my|the)\s+)?"
+    r"(?:(?:left|right|lower|upper)\s+)?(\w+(?:\s+\w+)?)\s*$",
+    re.IGNORECASE)
+
+
+def site_split(text: str) -> tuple[str, str] | None:
+    """The phrase as written before the words that end it by saying where it is felt, and those words; None if
+    it ends in no body site after some words of its own that are not a site.
+
+    >>> site_split("a bruise on my knee"), site_split("a sharp pain behind my left eye")
+    (('a bruise', 'on my knee'), ('a sharp pain', 'behind my left eye'))
+    >>> site_split("pain in my knee"), site_split("knee pain"), site_split("I'm in my bed"), site_split("in my arms")
+    (('pain', 'in my knee'), None, None, None)
+    """
+    match = _SITE_CLAUSE.search(text)
+    if match is None or not sites(textnorm.content_tokens(match.group(1)))[1] and lay_region(match.group(1)) is None:
+        return None
+    head = text[: match.start()]
+    stems = textnorm.content_tokens(head)
+    if not stems or all(sites([st])[1] for st in stems):
+        return None
+    return head, text[match.start():].strip(" ,")

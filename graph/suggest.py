@@ -60,7 +60,7 @@ from hgap.ontology.hpo import PHENOTYPIC_ABNORMALITY, descendants_of
 from hgap.ontology.vocab import SuggestionStatus
 
 from . import laywords, textnorm
-from .bodysites import BODY_SITES_FILE, region_mask, sites
+from .bodysites import BODY_SITES_FILE, region_mask, site_split, sites
 from ._sparse import DenseProduct, csr_from, l2_rows, tfidf
 from .embeddings import Embedder
 from .fitting import fit_logistic, fit_softmax, hinge_features, knot_points, softmax
@@ -242,6 +242,7 @@ def _unseen_misspelling(word: str, indexed: Mapping[str, str]) -> bool:
 # Metaphone and NYSIIS keep the "gh" silent, so "coffing" would not sound like "coughing". ("though" and
 # "through" are said otherwise, but a misspelling of them reads nothing a patient means.)
 _SPOKEN_GH = re.compile(r"(?<=[oa])ugh(?=$|s$|ed$|ing$)")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -1960,11 +1961,15 @@ class Suggester:
         specific: a concept under the head's (*Exertional dyspnea* for "short of breath when I walk upstairs"),
         one of the head's own first three ("I bruise if anyone so much as touches me": *Bruising
         susceptibility*), or one recorded with all the head's words ("pain when I pee": *Dysuria*, "pain when
-        urinating"). A gap whose head names its first concept is ``suggested``: its other words had made it
-        look like a gap ("I keep getting headaches at work": *Headache*, Recurrent). A known phrasing is left."""
+        urinating"). A phrase that ends by saying where it is felt is read the same way ("a bruise on my knee":
+        *Ecchymosis*, not *Knee pain*; :func:`~hgap.graph.bodysites.site_split`). A gap whose head names its first
+        concept is ``suggested``: its other words had made it look like a gap ("I keep getting headaches at
+        work": *Headache*, Recurrent). Not for a site: a concept of that site may be what is missing (with
+        "tingling in my arms" so placed, open-set gap F1 fell at four of seven seeds). A known phrasing is left."""
         todo = [(i, split) for i, r in enumerate(results)
                 if r.status is not SuggestionStatus.KNOWN and r.candidates
-                and (split := textnorm.circumstance_split(r.phrase)) and textnorm.key(r.phrase) not in self.gap_keys]
+                and (split := textnorm.circumstance_split(r.phrase) or site_split(r.phrase))
+                and textnorm.key(r.phrase) not in self.gap_keys]
         if not todo:
             return results
         # The head without its qualifiers ("I keep getting headaches at work": "headaches", Recurrent).
@@ -1981,9 +1986,12 @@ class Suggester:
                 cands = (replace(whole, score=max(whole.score, cands[0].score)),
                          *(c for c in cands if c.concept_id != said_first.concept_id))[:top]
                 moved = True
-            placed = names_it and results[i].status is SuggestionStatus.GAP and cands[0].concept_id == said_first.concept_id
+            said_where = textnorm.circumstance_split(results[i].phrase) is None
+            placed = (names_it and not said_where and results[i].status is SuggestionStatus.GAP
+                      and cands[0].concept_id == said_first.concept_id)
             if moved or placed:
                 notes = (*_qualifier_notes(found),
+                         Evidence("site", circumstance, "where it is felt, recorded beside the concept", 1.0) if said_where else
                          Evidence("circumstance", circumstance, "when or why it happens, recorded beside the concept", 1.0))
                 if placed:
                     results[i] = replace(results[i], status=SuggestionStatus.SUGGESTED, gap_likelihood=None, gap_threshold=None)
@@ -2249,7 +2257,7 @@ class Suggester:
                 else:
                     sc, sw, se = sc_l[t], sw_l[t], se_l[t]
                     meaning = f", meaning {se:.2f}" if se > 0 else ""
-                    notes = self._reading_notes(r, readings[i], lay_readings[i]) if readings[i] or lay_readings[i] else ""
+                    notes = self._reading_notes(r, readings[i], lay_readings[i], phrases[i]) if readings[i] or lay_readings[i] else ""
                     how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{notes})"
                 evidence.append(Evidence(KINDS[kind_l[t]], self.doc_text[r], how, round(score_l[t], 4)))
             out[(i, c)] = tuple(evidence)
@@ -2266,7 +2274,7 @@ class Suggester:
             self._evidence_numbers = (folded_ids, key_ids, np.array(folded, np.int64), np.array(keys, np.int64))
         return self._evidence_numbers
 
-    def _reading_notes(self, row: int, typos: Sequence[tuple[str, str]], lay: Sequence[tuple[str, str]]) -> str:
+    def _reading_notes(self, row: int, typos: Sequence[tuple[str, str]], lay: Sequence[tuple[str, str]], phrase: str = "") -> str:
         """How a document matches the phrase's typos and lay words (each: the word as written, the stem read),
         so that a reader sees why "pins and needels" resembles "pins and needles": "; 'needels' read as
         'needles'", "; 'nauseous' is lay for 'nausea'", and "; 'blacked out' is lay for 'loss of
@@ -2274,6 +2282,10 @@ class Suggester:
         when at most two others lie between)."""
         if not typos and not lay:
             return ""
+        # The phrase's words as the patient spelt them, not as folded ("bruise", not "bruize").
+        spelt = {textnorm.normalize(w): w for w in _WORD.findall(phrase.lower())}
+        typos = [(" ".join(spelt.get(x, x) for x in word.split()), fix) for word, fix in typos]
+        lay = [(" ".join(spelt.get(x, x) for x in word.split()), fix) for word, fix in lay]
         words, stems, doc_words = self._doc_stems(row)
         notes = [f"; '{word}' read as '{doc_words[fix]}'" for word, fix in typos if fix in doc_words]
         read_as: dict[str, set[str]] = {}

@@ -249,6 +249,8 @@ def test_the_experience_said_comes_before_a_concept_only_its_circumstance_draws(
     for phrase, concept in (("I get short of breath when I walk upstairs", "HP:0002875"),  # Exertional dyspnea
                             ("pain when I pee", "HP:0100518"), ("my jaw hurts when I chew", "HP:0030164")):
         assert suggester.suggest(phrase).candidates[0].concept_id == concept, phrase
+    # Where it is felt, likewise: no concept of a bruised knee, so the bruise, its site beside it.
+    assert suggester.suggest("a bruise on my knee").candidates[0].concept_id == "HP:0031364"  # Ecchymosis, not Knee pain
     # "I'm freezing" is cold, not the freezing of gait (data/lay_words.tsv).
     assert suggester.suggest("I'm freezing when everyone else is warm").candidates[0].concept_id == "HP:6000855"
     assert suggester.suggest("I'm freezing").candidates[0].concept_id != "HP:0031825"
