@@ -254,3 +254,5 @@ def test_the_experience_said_comes_before_a_concept_only_its_circumstance_draws(
     # "I'm freezing" is cold, not the freezing of gait (data/lay_words.tsv).
     assert suggester.suggest("I'm freezing when everyone else is warm").candidates[0].concept_id == "HP:6000855"
     assert suggester.suggest("I'm freezing").candidates[0].concept_id != "HP:0031825"
+    # "can't keep food down" is vomiting, not a poor appetite (a negated lay phrase).
+    assert suggester.suggest("I can't keep food down").candidates[0].concept_id == "HP:0002013"
