@@ -254,5 +254,8 @@ def test_the_experience_said_comes_before_a_concept_only_its_circumstance_draws(
     # "I'm freezing" is cold, not the freezing of gait (data/lay_words.tsv).
     assert suggester.suggest("I'm freezing when everyone else is warm").candidates[0].concept_id == "HP:6000855"
     assert suggester.suggest("I'm freezing").candidates[0].concept_id != "HP:0031825"
+    # A swollen tongue is not a swollen throat: "pharyngeal" names the neck (data/body_sites.tsv), so a tongue
+    # (face) no longer agrees with *Pharyngeal edema*.
+    assert suggester.suggest("my tongue is swollen").candidates[0].concept_id == "HP:0040315"  # Tongue edema
     # "can't keep food down" is vomiting, not a poor appetite (a negated lay phrase).
     assert suggester.suggest("I can't keep food down").candidates[0].concept_id == "HP:0002013"
