@@ -257,5 +257,7 @@ def test_the_experience_said_comes_before_a_concept_only_its_circumstance_draws(
     # A swollen tongue is not a swollen throat: "pharyngeal" names the neck (data/body_sites.tsv), so a tongue
     # (face) no longer agrees with *Pharyngeal edema*.
     assert suggester.suggest("my tongue is swollen").candidates[0].concept_id == "HP:0040315"  # Tongue edema
+    # "my glands are up" is British for swollen lymph nodes, not the salivary glands.
+    assert suggester.suggest("my glands are up").candidates[0].concept_id == "HP:0002716"  # Lymphadenopathy
     # "can't keep food down" is vomiting, not a poor appetite (a negated lay phrase).
     assert suggester.suggest("I can't keep food down").candidates[0].concept_id == "HP:0002013"
