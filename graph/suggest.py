@@ -242,6 +242,9 @@ def _unseen_misspelling(word: str, indexed: Mapping[str, str]) -> bool:
 # Metaphone and NYSIIS keep the "gh" silent, so "coffing" would not sound like "coughing". ("though" and
 # "through" are said otherwise, but a misspelling of them reads nothing a patient means.)
 _SPOKEN_GH = re.compile(r"(?<=[oa])ugh(?=$|s$|ed$|ing$)")
+# How sure the answer to a phrase's head (before its circumstance or site) must be, unless the head is a name or
+# recorded phrasing, to put its concept before the whole phrase's.
+_HEAD_SURE = 0.5
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -1979,6 +1982,8 @@ class Suggester:
             if head.status is SuggestionStatus.GAP or not head.candidates:
                 continue
             said_first = head.candidates[0]
+            if not names_it and said_first.score < _HEAD_SURE:
+                continue  # the head's own answer is a guess ("I turn into a different person": Esotropia, 0.18)
             cands = results[i].candidates
             moved = False
             if cands[0].concept_id != said_first.concept_id and not self._specialises(cands[0].concept_id, said, head):
