@@ -51,7 +51,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
 import numpy as np
 
@@ -1247,6 +1247,17 @@ def _gap_features(fx: dict[str, np.ndarray], prob: np.ndarray, lin: np.ndarray) 
 # ----------------------------------------------------------------------------------------------------
 
 
+class _Head(NamedTuple):
+    """A phrase's head (:meth:`Suggester._heads`): the phrase's ``index``, the head's ``text`` without its
+    ``qualifiers``, and the ``clause`` after it, which says where it is felt if ``is_site``, else when or why."""
+
+    index: int
+    text: str
+    qualifiers: tuple[Qualifier, ...]
+    clause: str
+    is_site: bool
+
+
 def _qualifier_notes(found: Sequence[Qualifier]) -> tuple[Evidence, ...]:
     return tuple(Evidence("qualifier", q.word, f"a clinical modifier recorded alongside: {q.label} ({q.modifier_id})", 1.0)
                  for q in found)
@@ -1837,7 +1848,10 @@ class Suggester:
         listed = self._lists(phrases)
         asked = phrases + [p for _, parts in listed for p in parts]
         denied = [(i, rest) for i, p in enumerate(asked) if (rest := textnorm.absent_part(p))]
-        results, named, fx = self._answer(asked + [rest for _, rest in denied], top)
+        heads = self._heads(phrases)  # the experience said before when, why or where (_read_circumstances)
+        extra = [rest for _, rest in denied] + [head.text for head in heads]
+        results, named, fx = self._answer(asked + extra, top)
+        head_answers = list(zip(results[len(asked) + len(denied) :], named[len(asked) + len(denied) :]))
         for (i, _), answer, names_it in zip(denied, results[len(asked) :], named[len(asked) :]):
             # Absent only where the denied words name, on their own, the phrase's first concept ("no fever": Fever;
             # not "no energy", which is Fatigue).
@@ -1846,7 +1860,8 @@ class Suggester:
         results, part_answers = results[: len(phrases)], results[len(phrases) : len(asked)]
         if self.qualifiers:
             results = self._read_qualified(results, top)
-        results = self._read_circumstances(results, top)
+        if heads:
+            results = self._read_circumstances(results, heads, head_answers, top)
         if listed:
             results = self._read_listed(results, listed, part_answers, top)
         gap_rows = [i for i, r in enumerate(results) if r.status is SuggestionStatus.GAP]
@@ -1955,7 +1970,8 @@ class Suggester:
                                         named_categories=answer.named_categories)
         return results
 
-    def _read_circumstances(self, results: list[Suggestion], top: int) -> list[Suggestion]:
+    def _read_circumstances(self, results: list[Suggestion], heads: Sequence["_Head"],
+                            head_answers: Sequence[tuple[Suggestion, bool]], top: int) -> list[Suggestion]:
         """A phrase that says an experience and then when or why it happens ("I feel bloated after eating",
         "I get heartburn after spicy food") is first of all the experience its head says: the circumstance is
         recorded beside the concept, it does not replace it. Where the ranker put first a concept that only the
@@ -1969,39 +1985,48 @@ class Suggester:
         concept is ``suggested``: its other words had made it look like a gap ("I keep getting headaches at
         work": *Headache*, Recurrent). Not for a site: a concept of that site may be what is missing (with
         "tingling in my arms" so placed, open-set gap F1 fell at four of seven seeds). A known phrasing is left."""
-        todo = [(i, split) for i, r in enumerate(results)
-                if r.status is not SuggestionStatus.KNOWN and r.candidates
-                and (split := textnorm.circumstance_split(r.phrase) or site_split(r.phrase))
-                and textnorm.key(r.phrase) not in self.gap_keys]
-        if not todo:
-            return results
-        # The head without its qualifiers ("I keep getting headaches at work": "headaches", Recurrent).
-        plain = [split_qualifiers(head, self.qualifiers) if self.qualifiers else (head, ()) for _, (head, _) in todo]
-        heads, named, _ = self._answer([rest for rest, _ in plain], top)
-        for (i, (_, circumstance)), head, names_it, (said, found) in zip(todo, heads, named, plain):
-            if head.status is SuggestionStatus.GAP or not head.candidates:
+        for said, (head, names_it) in zip(heads, head_answers):
+            i = said.index
+            if (results[i].status is SuggestionStatus.KNOWN or not results[i].candidates
+                    or head.status is SuggestionStatus.GAP or not head.candidates):
                 continue
             said_first = head.candidates[0]
             if not names_it and said_first.score < _HEAD_SURE:
                 continue  # the head's own answer is a guess ("I turn into a different person": Esotropia, 0.18)
             cands = results[i].candidates
             moved = False
-            if cands[0].concept_id != said_first.concept_id and not self._specialises(cands[0].concept_id, said, head):
+            if cands[0].concept_id != said_first.concept_id and not self._specialises(cands[0].concept_id, said.text, head):
                 whole = next((c for c in cands if c.concept_id == said_first.concept_id), said_first)
                 cands = (replace(whole, score=max(whole.score, cands[0].score)),
                          *(c for c in cands if c.concept_id != said_first.concept_id))[:top]
                 moved = True
-            said_where = textnorm.circumstance_split(results[i].phrase) is None
-            placed = (names_it and not said_where and results[i].status is SuggestionStatus.GAP
+            placed = (names_it and not said.is_site and results[i].status is SuggestionStatus.GAP
                       and cands[0].concept_id == said_first.concept_id)
             if moved or placed:
-                notes = (*_qualifier_notes(found),
-                         Evidence("site", circumstance, "where it is felt, recorded beside the concept", 1.0) if said_where else
-                         Evidence("circumstance", circumstance, "when or why it happens, recorded beside the concept", 1.0))
+                notes = (*_qualifier_notes(said.qualifiers),
+                         Evidence("site", said.clause, "where it is felt, recorded beside the concept", 1.0) if said.is_site else
+                         Evidence("circumstance", said.clause, "when or why it happens, recorded beside the concept", 1.0))
                 if placed:
                     results[i] = replace(results[i], status=SuggestionStatus.SUGGESTED, gap_likelihood=None, gap_threshold=None)
                 results[i] = replace(results[i], candidates=(replace(cands[0], evidence=cands[0].evidence + notes), *cands[1:]))
         return results
+
+    def _heads(self, phrases: Sequence[str]) -> list["_Head"]:
+        """The phrases that say an experience and then when or why it happens, or where it is felt, each with
+        that head (its qualifiers taken out: "I keep getting headaches at work", "headaches", Recurrent). Not a
+        recorded phrasing, nor one recorded as a gap: those are answered whole."""
+        index, found = self.index, []
+        for i, phrase in enumerate(phrases):
+            key = textnorm.key(phrase)
+            if key in index.votes or key in index.names or key in self.gap_keys:
+                continue
+            split, is_site = textnorm.circumstance_split(phrase), False
+            if split is None:
+                split, is_site = site_split(phrase), True
+            if split is not None:
+                head, qualifiers = split_qualifiers(split[0], self.qualifiers) if self.qualifiers else (split[0], ())
+                found.append(_Head(i, head, tuple(qualifiers), split[1], is_site))
+        return found
 
     def _specialises(self, concept_id: str, head_text: str, head: Suggestion) -> bool:
         """Whether ``concept_id``, put first for a whole phrase, is the experience its head (``head_text``,
