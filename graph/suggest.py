@@ -245,6 +245,7 @@ _SPOKEN_GH = re.compile(r"(?<=[oa])ugh(?=$|s$|ed$|ing$)")
 # How sure the answer to a phrase's head (before its circumstance or site) must be, unless the head is a name or
 # recorded phrasing, to put its concept before the whole phrase's.
 _HEAD_SURE = 0.5
+# A word as a patient spells it, apostrophe kept ("don't"): shown in the reading notes, not its folded form.
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -1979,7 +1980,7 @@ class Suggester:
         in its evidence. The ranker's concept stays first where the circumstance makes the head's experience
         specific: a concept under the head's (*Exertional dyspnea* for "short of breath when I walk upstairs"),
         one of the head's own first three ("I bruise if anyone so much as touches me": *Bruising
-        susceptibility*), or one recorded with all the head's words ("pain when I pee": *Dysuria*, "pain when
+        susceptibility*), or one recorded with a word of the head ("pain when I pee": *Dysuria*, "pain when
         urinating"). A phrase that ends by saying where it is felt is read the same way ("a bruise on my knee":
         *Ecchymosis*, not *Knee pain*; :func:`~hgap.graph.bodysites.site_split`). A gap whose head names its first
         concept is ``suggested``: its other words had made it look like a gap ("I keep getting headaches at
@@ -2030,9 +2031,9 @@ class Suggester:
 
     def _specialises(self, concept_id: str, head_text: str, head: Suggestion) -> bool:
         """Whether ``concept_id``, put first for a whole phrase, is the experience its head (``head_text``,
-        answered ``head``) says, made specific by the circumstance: a concept under the head's first, one of
-        the head's first three, or one with a name or recorded phrasing that has a word of the head (or what it is lay
-        for: "hurts", pain)."""
+        answered ``head``) says, made specific by the clause after it: a concept under the head's first, one of
+        the head's first three, or one with a name or recorded phrasing that has a word of the head (or of what
+        it is lay for: "hurts", pain)."""
         said_first = head.candidates[0].concept_id
         if said_first in self._ancestors(concept_id) or concept_id in {c.concept_id for c in head.candidates[:3]}:
             return True
