@@ -245,8 +245,6 @@ _SPOKEN_GH = re.compile(r"(?<=[oa])ugh(?=$|s$|ed$|ing$)")
 # How sure the answer to a phrase's head (before its circumstance or site) must be, unless the head is a name or
 # recorded phrasing, to put its concept before the whole phrase's.
 _HEAD_SURE = 0.5
-# A word as a patient spells it, apostrophe kept ("don't"): shown in the reading notes, not its folded form.
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -2018,13 +2016,13 @@ class Suggester:
         recorded phrasing, nor one recorded as a gap: those are answered whole."""
         index, found = self.index, []
         for i, phrase in enumerate(phrases):
-            key = textnorm.key(phrase)
-            if key in index.votes or key in index.names or key in self.gap_keys:
-                continue
             split, is_site = textnorm.circumstance_split(phrase), False
             if split is None:
                 split, is_site = site_split(phrase), True
-            if split is not None:
+            if split is None:
+                continue
+            key = textnorm.key(phrase)
+            if key not in index.votes and key not in index.names and key not in self.gap_keys:
                 head, qualifiers = split_qualifiers(split[0], self.qualifiers) if self.qualifiers else (split[0], ())
                 found.append(_Head(i, head, tuple(qualifiers), split[1], is_site))
         return found
@@ -2041,7 +2039,7 @@ class Suggester:
         lay = laywords.lay_table().words
         words = set(stems).union(*(lay.get(st, ()) for st in stems))
         concept = self._index_of[concept_id]
-        return any(words.intersection(self._doc_stems(int(r))[1]) for r in np.flatnonzero(self.doc_concept == concept))
+        return any(words.intersection(self._doc_stems(r)[1]) for r in self._by_concept[concept])
 
     def _lists(self, phrases: Sequence[str]) -> list[tuple[int, list[str]]]:
         """The phrases that may list experiences (see :meth:`_read_listed`), with their parts. Only parts whose
@@ -2265,6 +2263,8 @@ class Suggester:
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]).tolist() if len(k) else []
         rows_l, kind_l, fid_l, score_l, k_l = rows.tolist(), kind.tolist(), fid.tolist(), score.tolist(), k.tolist()
         readings, lay_readings = fx["readings"], fx["lay_readings"]
+        # The patient's own spelling of the words read, for the notes ("bruise", not the folded "bruize").
+        spelt = {i: textnorm.spelt_words(phrases[i]) for i in range(len(phrases)) if readings[i] or lay_readings[i]}
         out: dict[tuple[int, int], tuple[Evidence, ...]] = {}
         for a, b in zip(starts, starts[1:] + [len(k_l)]):
             taken: set[int] = set()
@@ -2288,7 +2288,7 @@ class Suggester:
                 else:
                     sc, sw, se = sc_l[t], sw_l[t], se_l[t]
                     meaning = f", meaning {se:.2f}" if se > 0 else ""
-                    notes = self._reading_notes(r, readings[i], lay_readings[i], phrases[i]) if readings[i] or lay_readings[i] else ""
+                    notes = self._reading_notes(r, readings[i], lay_readings[i], spelt[i]) if i in spelt else ""
                     how = f"similar (characters {sc:.2f}, words {sw:.2f}{meaning}{notes})"
                 evidence.append(Evidence(KINDS[kind_l[t]], self.doc_text[r], how, round(score_l[t], 4)))
             out[(i, c)] = tuple(evidence)
@@ -2305,16 +2305,16 @@ class Suggester:
             self._evidence_numbers = (folded_ids, key_ids, np.array(folded, np.int64), np.array(keys, np.int64))
         return self._evidence_numbers
 
-    def _reading_notes(self, row: int, typos: Sequence[tuple[str, str]], lay: Sequence[tuple[str, str]], phrase: str = "") -> str:
+    def _reading_notes(self, row: int, typos: Sequence[tuple[str, str]], lay: Sequence[tuple[str, str]],
+                       spelt: Mapping[str, str]) -> str:
         """How a document matches the phrase's typos and lay words (each: the word as written, the stem read),
         so that a reader sees why "pins and needels" resembles "pins and needles": "; 'needels' read as
         'needles'", "; 'nauseous' is lay for 'nausea'", and "; 'blacked out' is lay for 'loss of
         consciousness'" (the document's words from the first to the last that a lay word or phrase stands for,
-        when at most two others lie between)."""
+        when at most two others lie between). The words are shown as the patient spelt them (``spelt``:
+        :func:`textnorm.spelt_words`)."""
         if not typos and not lay:
             return ""
-        # The phrase's words as the patient spelt them, not as folded ("bruise", not "bruize").
-        spelt = {textnorm.normalize(w): w for w in _WORD.findall(phrase.lower())}
         typos = [(" ".join(spelt.get(x, x) for x in word.split()), fix) for word, fix in typos]
         lay = [(" ".join(spelt.get(x, x) for x in word.split()), fix) for word, fix in lay]
         words, stems, doc_words = self._doc_stems(row)

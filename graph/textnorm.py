@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Iterable
 
-__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "names_drug", "left_out", "absent_part", "listed_parts", "circumstance_split", "unknown_word_stems", "STOPWORDS"]
+__all__ = ["normalize", "stem", "strict_stem", "tokens", "content_words", "content_tokens", "affirmed", "key", "strict_key", "is_written_word", "written_words", "written_word_set", "char_text", "is_english_word", "names_drug", "left_out", "spelt_words", "absent_part", "listed_parts", "circumstance_split", "unknown_word_stems", "STOPWORDS"]
 
 # Contractions of a pronoun and a verb as normalisation leaves them (without the apostrophe): filler, and no
 # typos to read ("we've" was read as "wave", "they're" as "three"). Negations ("don't", "can't") are words
@@ -310,6 +310,16 @@ def normalize(text: str) -> str:
 def _spelt(text: str) -> str:
     """Case, accents, punctuation and British spelling folded (:func:`normalize` before its idioms)."""
     return " ".join(_spell(w) for w in _fold(text).split())
+
+
+def spelt_words(text: str) -> dict[str, str]:
+    """Each word of a text as :func:`normalize` spells it, and as the patient wrote it (case and punctuation
+    folded): what to show a patient's word as.
+
+    >>> spelt_words("A bruise, realised")
+    {'a': 'a', 'bruize': 'bruise', 'realized': 'realised'}
+    """
+    return {_spell(w): w for w in _fold(text).split()}
 
 
 def idioms_read(text: str) -> str | None:
